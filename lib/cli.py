@@ -1,0 +1,248 @@
+"""Kaishu's command line, for automation and checks: ``python -m lib.cli --help``.
+
+Every command prints one JSON line on success and exits 0. A file Kaishu cannot use exits 2
+with one clear line on stderr and writes nothing; no traceback ever reaches the user (it goes
+to ``data/logs/cli.log`` for the developers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sqlite3
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from lib import users
+from lib.auth import PasswordRejected, PermissionDenied, check_password, cli_actor
+from lib.db import connect, db_path
+from lib.importing import FileError, ImportOptions, import_file
+from lib.money import UnknownCurrency
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+Command = Callable[[argparse.Namespace], dict]
+_COMMANDS: dict[str, Command] = {}
+
+
+class UsageError(Exception):
+    """Bad arguments or a file Kaishu cannot use: exit 2 with the message."""
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(fn: Command) -> Command:
+        _COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _mapping(pairs: Sequence[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        header, sep, name = pair.rpartition("=")
+        if not sep or not header.strip() or not name.strip():
+            raise UsageError(f'--map needs "Header=field", got {pair!r}')
+        mapping[header.strip()] = name.strip()
+    return mapping
+
+
+@command("import")
+def cmd_import(args: argparse.Namespace) -> dict:
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    kind = "receipts" if args.kind == "payments" else args.kind
+    options = ImportOptions(
+        kind=kind,
+        mapping=_mapping(args.map),
+        currency=args.currency,
+        channel=args.channel,
+        account=args.account,
+        sheet=args.sheet,
+        date_order=args.date_order,
+    )
+    with connect(args.db) as db:
+        result = import_file(db, cli_actor(), path.read_bytes(), path.name, options)
+    return result.summary()
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> dict:
+    from lib import reports
+
+    with connect(args.db) as db:
+        count = reports.export(db, args.what, Path(args.file), as_of=args.as_of)
+    return {
+        "exported": args.what,
+        "file": args.file,
+        "rows": count,
+        "as_of": args.as_of.isoformat(),
+    }
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("New password: ")
+        if getpass.getpass("Repeat it: ") != password:
+            raise UsageError("the two passwords differ; nothing was changed")
+    check_password(password)
+    return password
+
+
+@command("user")
+def cmd_user(args: argparse.Namespace) -> dict:
+    actor = cli_actor()
+    with connect(args.db) as db:
+        if args.action == "list":
+            return {"users": users.list_users(db)}
+        if args.action == "add":
+            users.add_user(
+                db, actor, args.username, args.name, args.role, _read_password(args), args.email
+            )
+        elif args.action == "reset-password":
+            users.reset_password(db, actor, args.username, _read_password(args))
+        elif args.action == "deactivate":
+            users.set_active(db, actor, args.username, False)
+        elif args.action == "reactivate":
+            users.set_active(db, actor, args.username, True)
+        row = users.get_user(db, args.username)
+    return {
+        "user": args.action,
+        "username": row["username"],
+        "role": row["role"],
+        "active": bool(row["active"]),
+    }
+
+
+@command("migrate")
+def cmd_migrate(args: argparse.Namespace) -> dict:
+    with connect(args.db) as db:
+        tables = len(db.table_names())
+    return {"database": str(db_path(args.db)), "tables": tables}
+
+
+@command("demo")
+def cmd_demo(args: argparse.Namespace) -> dict:
+    from lib.demo.load import load_demo
+
+    with connect(args.db) as db:
+        return load_demo(
+            db,
+            cli_actor(),
+            as_of=args.as_of or date.today(),
+            clients=args.clients,
+            force=args.force,
+        )
+
+
+def _user_parser(sub: argparse._SubParsersAction) -> None:
+    user = sub.add_parser("user", help="manage accounts (the password is never an argument)")
+    actions = user.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add an account")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help='full name, e.g. "Priya Shah"')
+    add.add_argument("--role", required=True, choices=["lead", "collector", "intern"])
+    add.add_argument("--email")
+    reset = actions.add_parser("reset-password", help="set a new password and lift a lock")
+    reset.add_argument("username")
+    for action in (add, reset):
+        action.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from standard input instead of a prompt",
+        )
+    actions.add_parser("list", help="list accounts")
+    for name in ("deactivate", "reactivate"):
+        actions.add_parser(name, help=f"{name} an account").add_argument("username")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command (the tests use it to check the help text)."""
+    parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__.split("\n")[0])
+    parser.add_argument("--db", help="database file (default $KAISHU_DB or data/kaishu.db)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    imp = sub.add_parser("import", help="import a client master, invoice ledger or statement")
+    imp.add_argument("kind", choices=["clients", "invoices", "receipts", "payments"])
+    imp.add_argument("file")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"Header=field"',
+        help="map a column to a field (repeatable); field 'ignore' skips it",
+    )
+    imp.add_argument("--currency", type=str.upper, help="currency when the file has no column")
+    imp.add_argument("--channel", choices=["bank", "card"], default="bank")
+    imp.add_argument("--account", help="bank or card account the statement belongs to")
+    imp.add_argument("--sheet", help="worksheet name (default: the first with data)")
+    imp.add_argument(
+        "--date-order",
+        choices=["DMY", "MDY"],
+        default="DMY",
+        help="day/month order when a date column fits both (default DMY)",
+    )
+    exp = sub.add_parser("export", help="export a report")
+    exp.add_argument("what", choices=["open-items"])
+    exp.add_argument("file", help="FILE.csv or FILE.xlsx")
+    exp.add_argument("--as-of", type=_date, required=True, help="YYYY-MM-DD")
+    _user_parser(sub)
+    sub.add_parser("migrate", help="create or migrate the database")
+    demo = sub.add_parser("demo", help="fill an empty database with the demo ledger")
+    demo.add_argument("--as-of", type=_date, default=None, help="demo date (default: today)")
+    demo.add_argument("--clients", type=int, default=300)
+    demo.add_argument("--force", action="store_true", help="load even if data exists")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        result = _COMMANDS[args.command](args)
+    except PasswordRejected as exc:
+        print(f"error: password refused: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (FileError, UsageError, UnknownCurrency, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except PermissionDenied as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except sqlite3.Error as exc:
+        _log_traceback()
+        print(f"error: database problem ({exc}); nothing was changed", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # the last guard: a one-line message, the traceback to the log
+        _log_traceback()
+        print(f"error: {type(exc).__name__}: {exc} (details in data/logs/cli.log)", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps(result, ensure_ascii=False, default=str))
+    return EXIT_OK
+
+
+def _log_traceback() -> None:
+    try:
+        log_dir = Path("data") / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(filename=log_dir / "cli.log", level=logging.ERROR)
+        logging.getLogger("kaishu.cli").error(traceback.format_exc())
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

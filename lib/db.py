@@ -1,0 +1,412 @@
+"""The database: one SQLite file, its connection settings, and its schema as migrations.
+
+The schema lives only here, as append-only migrations (sqlite-utils ``Migrations``): a
+migration, once on main, is never edited; a change is a new migration at the end. Each
+Streamlit script run and each CLI call opens its own connection with :func:`connect`,
+because sqlite3 connections must not cross threads.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from lib.money import CURRENCIES
+
+DEFAULT_DB = Path("data") / "kaishu.db"
+BUSY_TIMEOUT_MS = 15_000
+
+migrations = Migrations("kaishu")
+
+
+def db_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: ``path`` if given, else ``$KAISHU_DB``, else ``data/kaishu.db``."""
+    return Path(path or os.environ.get("KAISHU_DB") or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike[str] | None = None, migrate: bool = True) -> Database:
+    """Open the database with WAL, foreign keys and a busy timeout, migrating it if needed.
+
+    ``":memory:"`` gives a private in-memory database (tests). The connection belongs to the
+    calling thread; open one per script run and close it when done.
+    """
+    target = str(path) if path == ":memory:" else str(db_path(path))
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # 64 MB of page cache (allocated only as used): bulk imports touch indexes at random.
+    conn.execute("PRAGMA cache_size = -65536")
+    if target != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    db = Database(conn)
+    if migrate:
+        apply_migrations(db)
+    return db
+
+
+def apply_migrations(db: Database) -> None:
+    """Bring the schema up to date; safe when several processes start at once."""
+    for attempt in range(5):
+        try:
+            if migrations.pending(db):
+                migrations.apply(db)
+            return
+        except sqlite3.OperationalError:
+            # Another process migrated between our check and our write: look again.
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
+
+    IMMEDIATE takes the write lock at the start, so a busy database makes us wait (up to the
+    busy timeout) before doing any work instead of failing half-way at the first write.
+    Nested calls join the outer transaction through a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def utc_now() -> str:
+    """The current UTC time as ISO text with microseconds, for timestamps (never for as_of)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _run(db: Database, statements: str) -> None:
+    # executescript() would COMMIT the migration's transaction, so run statements one by one.
+    for statement in statements.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+ISO_DATE = "GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'"
+MONEY = "typeof({col}) = 'integer'"
+REVERSAL = "reversed_at TEXT, reversed_by TEXT, reversal_reason TEXT"
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    """Currencies, users, imports, clients, aliases, presets, settings and the audit log."""
+    _run(
+        db,
+        """
+CREATE TABLE currencies (
+  code TEXT PRIMARY KEY,
+  exponent INTEGER NOT NULL CHECK (exponent BETWEEN 0 AND 4),
+  symbol TEXT NOT NULL,
+  name TEXT NOT NULL
+);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(username) BETWEEN 2 AND 40),
+  name TEXT NOT NULL,
+  email TEXT,
+  role TEXT NOT NULL CHECK (role IN ('lead', 'collector', 'intern')),
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY,
+  file_name TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('clients', 'invoices', 'receipts')),
+  username TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT 'web' CHECK (source IN ('web', 'cli', 'system')),
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  sheet TEXT,
+  header_row INTEGER,
+  mapping TEXT NOT NULL DEFAULT '{}',
+  options TEXT NOT NULL DEFAULT '{}',
+  rows_read INTEGER NOT NULL DEFAULT 0,
+  imported INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL DEFAULT 0,
+  duplicates INTEGER NOT NULL DEFAULT 0,
+  skipped_outflows INTEGER NOT NULL DEFAULT 0,
+  skipped_other INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  rejected_rows TEXT NOT NULL DEFAULT '[]',
+  warnings TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX imports_sha256 ON imports (sha256, kind);
+CREATE INDEX imports_started ON imports (started_at);
+CREATE TABLE clients (
+  id INTEGER PRIMARY KEY,
+  client_code TEXT NOT NULL UNIQUE CHECK (length(trim(client_code)) > 0),
+  name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+  name_kana TEXT,
+  segment TEXT NOT NULL DEFAULT 'client'
+    CHECK (segment IN ('client', 'franchisee', 'partner')),
+  owner TEXT,
+  email TEXT,
+  phone TEXT,
+  address TEXT,
+  language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'ja')),
+  currency TEXT REFERENCES currencies (code),
+  terms_days INTEGER CHECK (terms_days IS NULL OR terms_days BETWEEN 0 AND 366),
+  parent_id INTEGER REFERENCES clients (id),
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  import_id INTEGER REFERENCES imports (id),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  CHECK (parent_id IS NULL OR parent_id <> id)
+);
+CREATE INDEX clients_parent ON clients (parent_id);
+CREATE INDEX clients_owner ON clients (owner);
+CREATE INDEX clients_name ON clients (name);
+CREATE TABLE client_aliases (
+  id INTEGER PRIMARY KEY,
+  client_id INTEGER NOT NULL REFERENCES clients (id),
+  payer_name TEXT NOT NULL,
+  payer_key TEXT NOT NULL CHECK (length(payer_key) > 0),
+  account TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'master', 'import')),
+  times_used INTEGER NOT NULL DEFAULT 1,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  UNIQUE (payer_key, account, client_id)
+);
+CREATE INDEX client_aliases_client ON client_aliases (client_id);
+CREATE TABLE mapping_presets (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('clients', 'invoices', 'receipts')),
+  signature TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  mapping TEXT NOT NULL,
+  options TEXT NOT NULL DEFAULT '{}',
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (kind, signature)
+);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_by TEXT,
+  updated_at TEXT
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  username TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT 'web' CHECK (source IN ('web', 'cli', 'system')),
+  table_name TEXT NOT NULL,
+  row_id INTEGER,
+  action TEXT NOT NULL,
+  client_id INTEGER,
+  before TEXT,
+  after TEXT
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_row ON audit_log (table_name, row_id);
+CREATE INDEX audit_log_client ON audit_log (client_id, at);
+CREATE INDEX audit_log_user ON audit_log (username, at);
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+""",
+    )
+    db["currencies"].insert_all(
+        [
+            {"code": c.code, "exponent": c.exponent, "symbol": c.symbol, "name": c.name}
+            for c in CURRENCIES.values()
+        ]
+    )
+
+
+@migrations()
+def m002_ledger(db: Database) -> None:
+    """Invoices, receipts, allocations, deductions and write-offs, with the ledger guards."""
+    _run(
+        db,
+        f"""
+CREATE TABLE invoices (
+  id INTEGER PRIMARY KEY,
+  invoice_no TEXT NOT NULL UNIQUE CHECK (length(trim(invoice_no)) > 0),
+  client_id INTEGER NOT NULL REFERENCES clients (id),
+  invoice_date TEXT NOT NULL CHECK (invoice_date {ISO_DATE}),
+  due_date TEXT NOT NULL CHECK (due_date {ISO_DATE} AND due_date >= invoice_date),
+  currency TEXT NOT NULL REFERENCES currencies (code),
+  amount INTEGER NOT NULL CHECK ({MONEY.format(col="amount")} AND amount > 0),
+  tax INTEGER NOT NULL DEFAULT 0
+    CHECK ({MONEY.format(col="tax")} AND tax >= 0 AND tax <= amount),
+  disputed INTEGER NOT NULL DEFAULT 0 CHECK (disputed IN (0, 1)),
+  dispute_reason TEXT,
+  description TEXT,
+  sent_date TEXT CHECK (sent_date IS NULL OR sent_date {ISO_DATE}),
+  sent_channel TEXT,
+  import_id INTEGER REFERENCES imports (id),
+  source_row INTEGER,
+  voided_at TEXT,
+  voided_by TEXT,
+  void_reason TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX invoices_client ON invoices (client_id, due_date);
+CREATE TABLE receipts (
+  id INTEGER PRIMARY KEY,
+  fingerprint TEXT NOT NULL UNIQUE,
+  reference TEXT,
+  receipt_date TEXT NOT NULL CHECK (receipt_date {ISO_DATE}),
+  value_date TEXT NOT NULL CHECK (value_date {ISO_DATE}),
+  currency TEXT NOT NULL REFERENCES currencies (code),
+  amount INTEGER NOT NULL CHECK ({MONEY.format(col="amount")} AND amount > 0),
+  fee INTEGER NOT NULL DEFAULT 0 CHECK ({MONEY.format(col="fee")} AND fee >= 0),
+  payer_name TEXT,
+  memo TEXT,
+  channel TEXT NOT NULL CHECK (channel IN ('bank', 'card')),
+  account TEXT NOT NULL DEFAULT '',
+  client_id INTEGER REFERENCES clients (id),
+  suspense_reason TEXT,
+  import_id INTEGER REFERENCES imports (id),
+  source_row INTEGER,
+  created_at TEXT NOT NULL,
+  {REVERSAL}
+);
+CREATE INDEX receipts_value_date ON receipts (value_date);
+CREATE INDEX receipts_client ON receipts (client_id);
+CREATE TABLE allocations (
+  id INTEGER PRIMARY KEY,
+  receipt_id INTEGER NOT NULL REFERENCES receipts (id),
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  amount INTEGER NOT NULL CHECK ({MONEY.format(col="amount")} AND amount > 0),
+  effective_date TEXT NOT NULL CHECK (effective_date {ISO_DATE}),
+  method TEXT NOT NULL CHECK (method IN ('auto', 'manual')),
+  rule TEXT NOT NULL,
+  confidence REAL NOT NULL DEFAULT 1.0 CHECK (confidence BETWEEN 0 AND 1),
+  explanation TEXT NOT NULL DEFAULT '',
+  batch TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  {REVERSAL}
+);
+CREATE INDEX allocations_receipt ON allocations (receipt_id);
+CREATE INDEX allocations_invoice ON allocations (invoice_id);
+CREATE INDEX allocations_effective ON allocations (effective_date);
+CREATE TABLE deductions (
+  id INTEGER PRIMARY KEY,
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  receipt_id INTEGER REFERENCES receipts (id),
+  amount INTEGER NOT NULL CHECK ({MONEY.format(col="amount")} AND amount > 0),
+  kind TEXT NOT NULL
+    CHECK (kind IN ('bank_fee', 'tds', 'card_fee', 'short_payment', 'other')),
+  reason TEXT NOT NULL,
+  rate_bp INTEGER,
+  effective_date TEXT NOT NULL CHECK (effective_date {ISO_DATE}),
+  method TEXT NOT NULL DEFAULT 'manual' CHECK (method IN ('auto', 'manual')),
+  batch TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  {REVERSAL}
+);
+CREATE INDEX deductions_invoice ON deductions (invoice_id);
+CREATE INDEX deductions_receipt ON deductions (receipt_id);
+CREATE TABLE write_offs (
+  id INTEGER PRIMARY KEY,
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  amount INTEGER NOT NULL CHECK ({MONEY.format(col="amount")} AND amount > 0),
+  effective_date TEXT NOT NULL CHECK (effective_date {ISO_DATE}),
+  reason TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  {REVERSAL}
+);
+CREATE INDEX write_offs_invoice ON write_offs (invoice_id);
+CREATE VIEW invoice_settled AS
+  SELECT i.id AS invoice_id,
+    COALESCE((SELECT SUM(amount) FROM allocations
+              WHERE invoice_id = i.id AND reversed_at IS NULL), 0)
+    + COALESCE((SELECT SUM(amount) FROM deductions
+                WHERE invoice_id = i.id AND reversed_at IS NULL), 0)
+    + COALESCE((SELECT SUM(amount) FROM write_offs
+                WHERE invoice_id = i.id AND reversed_at IS NULL), 0) AS settled
+  FROM invoices i;
+CREATE VIEW receipt_applied AS
+  SELECT r.id AS receipt_id,
+    COALESCE((SELECT SUM(amount) FROM allocations
+              WHERE receipt_id = r.id AND reversed_at IS NULL), 0) AS applied
+  FROM receipts r
+""",
+    )
+    _ledger_guards(db)
+
+
+def _ledger_guards(db: Database) -> None:
+    # Triggers hold the invariants even against a second writer or a bug in lib:
+    # nothing over-applies an invoice or a receipt, and ledger rows are never deleted.
+    settled = """(SELECT settled FROM invoice_settled WHERE invoice_id = NEW.invoice_id)"""
+    over_invoice = (
+        f"{settled} + NEW.amount > (SELECT amount FROM invoices WHERE id = NEW.invoice_id)"
+    )
+    statements = []
+    for table in ("allocations", "deductions", "write_offs"):
+        statements.append(
+            f"CREATE TRIGGER {table}_not_over_invoice BEFORE INSERT ON {table} "
+            f"WHEN NEW.reversed_at IS NULL AND {over_invoice} "
+            "BEGIN SELECT RAISE(ABORT, 'invoice would be settled beyond its amount'); END"
+        )
+    statements.append(
+        "CREATE TRIGGER allocations_not_over_receipt BEFORE INSERT ON allocations "
+        "WHEN NEW.reversed_at IS NULL AND "
+        "(SELECT applied FROM receipt_applied WHERE receipt_id = NEW.receipt_id) + NEW.amount"
+        " > (SELECT amount FROM receipts WHERE id = NEW.receipt_id) "
+        "BEGIN SELECT RAISE(ABORT, 'receipt would be applied beyond its amount'); END"
+    )
+    statements.append(
+        "CREATE TRIGGER invoices_amount_covers_settled BEFORE UPDATE OF amount ON invoices "
+        "WHEN NEW.amount < (SELECT settled FROM invoice_settled WHERE invoice_id = NEW.id) "
+        "BEGIN SELECT RAISE(ABORT, 'invoice amount below what is already settled'); END"
+    )
+    statements.append(
+        "CREATE TRIGGER receipts_amount_covers_applied BEFORE UPDATE OF amount ON receipts "
+        "WHEN NEW.amount < (SELECT applied FROM receipt_applied WHERE receipt_id = NEW.id) "
+        "BEGIN SELECT RAISE(ABORT, 'receipt amount below what is already applied'); END"
+    )
+    for table in ("invoices", "receipts", "allocations", "deductions", "write_offs", "clients"):
+        statements.append(
+            f"CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} rows are never deleted; reverse them'); END"
+        )
+    for table in ("allocations", "deductions", "write_offs"):
+        statements.append(
+            f"CREATE TRIGGER {table}_reversal_final BEFORE UPDATE ON {table} "
+            "WHEN OLD.reversed_at IS NOT NULL "
+            "BEGIN SELECT RAISE(ABORT, 'a reversed entry cannot change'); END"
+        )
+    for statement in statements:
+        db.execute(statement)

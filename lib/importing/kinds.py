@@ -1,0 +1,252 @@
+"""The row rules of each import kind: client master, invoice ledger, statement.
+
+Each builder converts the columns it needs once (see :class:`lib.importing.rows.Columns`) and
+returns a function that makes the record of row ``i``, raising ``Bad`` (with the field and the
+reason) or ``Skip`` (an outflow, a total line, a note).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from lib.importing.columns import field as field_decl
+from lib.importing.rows import SUMMARY, Bad, Columns, Context, Parsed, RowError, Skip
+
+Builder = Callable[[int], dict[str, Any]]
+
+_SEGMENTS = {
+    "client": "client",
+    "customer": "client",
+    "顧客": "client",
+    "得意先": "client",
+    "franchisee": "franchisee",
+    "franchise": "franchisee",
+    "フランチャイズ": "franchisee",
+    "加盟店": "franchisee",
+    "partner": "partner",
+    "business partner": "partner",
+    "パートナー": "partner",
+    "取引先": "partner",
+}
+_CARD_WORDS = ("card", "credit card", "カード", "クレジット")
+_CLIENT_TEXT = ("client_code", "name", "name_kana", "owner", "phone", "parent_code", "address")
+
+
+def clients(cols: Columns) -> Builder:
+    """Client master rows → records of the clients table (the head office still as a code)."""
+    text = {name: cols.text(name) for name in _CLIENT_TEXT}
+    email, segment, language = cols.text("email"), cols.text("segment"), cols.text("language")
+    terms = cols.integer("terms")
+    currency = cols.currency()
+
+    def build(i: int) -> dict[str, Any]:
+        record = {name: values[i] for name, values in text.items()}
+        if record["client_code"] is None:
+            raise Bad("client_code", "missing client code")
+        if record["name"] is None:
+            raise Bad("name", "missing client name")
+        if email[i] and "@" not in email[i]:
+            raise Bad("email", f"not an email address: {email[i]!r}")
+        kind = _SEGMENTS.get((segment[i] or "client").strip().lower())
+        if kind is None:
+            raise Bad("segment", f"segment {segment[i]!r} is not client, franchisee or partner")
+        if terms[i] is not None and not 0 <= terms[i] <= 366:
+            raise Bad("terms", f"payment terms of {terms[i]} days are out of range (0–366)")
+        lang = (language[i] or "").lower()[:2] or None
+        if lang not in (None, "en", "ja"):
+            raise Bad("language", "language must be en or ja")
+        record.update(
+            segment=kind, email=email[i], terms_days=terms[i], language=lang, currency=currency[i]
+        )
+        return record
+
+    return build
+
+
+def invoices(cols: Columns) -> Builder:
+    """Invoice ledger rows → records with int minor-unit amounts and ISO dates."""
+    number, code, name = cols.text("invoice_no"), cols.text("client_code"), cols.text("client_name")
+    known = [cols.ctx.clients.get(c) if c else None for c in code]
+    currency = cols.currency([k.currency if k else None for k in known])
+    invoice_date, due, sent = (
+        cols.date("invoice_date"),
+        cols.date("due_date"),
+        cols.date("sent_date"),
+    )
+    amount = cols.money("amount", currency)
+    before_tax, tax = cols.money("amount_before_tax", currency), cols.money("tax", currency)
+    disputed, description = cols.boolean("disputed"), cols.text("description")
+    channel = cols.text("sent_channel")
+
+    def build(i: int) -> dict[str, Any]:
+        if number[i] is None:
+            raise Bad("invoice_no", "missing invoice number")
+        if code[i] is None and name[i] is None:
+            raise Bad("client_code", "missing client code and client name")
+        if currency[i] is None:
+            raise Bad(
+                "currency", "no currency: add a Currency column or choose the file's currency"
+            )
+        if invoice_date[i] is None:
+            raise Bad("invoice_date", "missing invoice date")
+        due_date = due[i] or _due_from_terms(invoice_date[i], known[i])
+        if due_date < invoice_date[i]:
+            raise Bad(
+                "due_date", f"due date {due_date} is before the invoice date {invoice_date[i]}"
+            )
+        total, tax_amount = _amounts(amount[i], before_tax[i], tax[i])
+        return {
+            "invoice_no": number[i],
+            "client_code": code[i],
+            "client_name": name[i],
+            "invoice_date": invoice_date[i],
+            "due_date": due_date,
+            "currency": currency[i],
+            "amount": total,
+            "tax": tax_amount,
+            "disputed": 1 if disputed[i] else 0,
+            "description": description[i],
+            "sent_date": sent[i],
+            "sent_channel": channel[i],
+        }
+
+    return build
+
+
+def _due_from_terms(invoice_date: str, known: Any) -> str:
+    if not known or known.terms_days is None:
+        raise Bad("due_date", "missing due date, and the client has no payment terms")
+    return (date.fromisoformat(invoice_date) + timedelta(days=known.terms_days)).isoformat()
+
+
+def _amounts(amount: int | None, before_tax: int | None, tax: int | None) -> tuple[int, int]:
+    if amount is None and before_tax is not None:
+        amount = before_tax + (tax or 0)
+    if amount is None:
+        raise Bad("amount", "missing amount")
+    if amount <= 0:
+        raise Bad("amount", "amount must be above zero (credit notes are not invoices)")
+    if tax is None:
+        tax = amount - before_tax if before_tax is not None else 0
+    if tax < 0 or tax > amount:
+        raise Bad("tax", "tax must be between zero and the invoice amount")
+    return amount, tax
+
+
+def receipts(cols: Columns) -> Builder:
+    """Statement and payout lines → receipt records; outflows, totals and notes are skipped."""
+    ctx = cols.ctx
+    when, value_date = cols.date("date"), cols.date("value_date")
+    currency = cols.currency()
+    credit, debit = cols.money("amount", currency), cols.money("debit", currency)
+    gross, fee = cols.money("gross", currency), cols.money("fee", currency)
+    direction = cols.text("dr_cr")
+    text = {name: cols.text(name) for name in ("payer_name", "memo", "reference", "account")}
+    channel = cols.text("channel")
+    date_failed = {i for i, (name, _) in cols.failed.items() if name == "date"}
+    no_money = [all(v is None for v in vals) for vals in zip(credit, debit, gross, strict=True)]
+
+    def build(i: int) -> dict[str, Any]:
+        if when[i] is None and i not in date_failed:
+            if no_money[i]:
+                raise Skip("note")
+            raise Bad("date", "missing date")
+        if currency[i] is None:
+            raise Bad("currency", "no currency: choose the statement's currency")
+        amount = _received(credit[i], debit[i], gross[i], fee[i], (direction[i] or "").upper())
+        fee_paid = abs(fee[i]) if fee[i] is not None else max(0, (gross[i] or 0) - amount)
+        record = {name: values[i] for name, values in text.items()}
+        record.update(
+            date=when[i],
+            value_date=value_date[i] or when[i],
+            currency=currency[i],
+            amount=amount,
+            fee=fee_paid if gross[i] or fee[i] else 0,
+            account=record["account"] or ctx.account,
+            channel=_channel(channel[i], ctx.channel),
+        )
+        return record
+
+    return build
+
+
+def _received(
+    credit: int | None, debit: int | None, gross: int | None, fee: int | None, direction: str
+) -> int:
+    if direction.startswith(("D", "出", "支")) or (credit is not None and credit < 0 and not debit):
+        raise Skip("outflow")
+    if credit is None and gross is not None:
+        credit = gross - abs(fee or 0)
+    if debit and credit:
+        raise Bad("debit", "a line with both a debit and a credit")
+    if not credit:
+        if debit:
+            raise Skip("outflow")
+        raise Bad("amount", "no amount received on this line")
+    return abs(credit)
+
+
+def _channel(raw: str | None, default: str) -> str:
+    if not raw:
+        return default
+    return "card" if any(w in raw.lower() for w in _CARD_WORDS) else "bank"
+
+
+BUILDERS: dict[str, Callable[[Columns], Builder]] = {
+    "clients": clients,
+    "invoices": invoices,
+    "receipts": receipts,
+}
+
+
+def parse_rows(
+    rows: list[list[object]], header_row: int, mapping: dict[int, str], ctx: Context
+) -> Parsed:
+    """Convert every data row below ``header_row``; good rows become records, bad ones errors."""
+    headers = [
+        str(h) if h not in (None, "") else f"column {i + 1}" for i, h in enumerate(rows[header_row])
+    ]
+    labels = {name: headers[col] for col, name in mapping.items() if col < len(headers)}
+    body = rows[header_row + 1 :]
+    cols = Columns(body, mapping, ctx)
+    build = BUILDERS[ctx.kind](cols)
+    out = Parsed()
+    for i in range(cols.n):
+        try:
+            if i in cols.failed:
+                raise Bad(*cols.failed[i])
+            record = build(i)
+        except Skip as skip:
+            if not _blank(body[i]):
+                out.skipped[skip.why] = out.skipped.get(skip.why, 0) + 1
+            continue
+        except Bad as bad:
+            row = body[i]
+            if _blank(row):
+                continue
+            if _is_summary(row):  # a "Total" or "Closing balance" line, not a bad row
+                out.skipped["total"] = out.skipped.get("total", 0) + 1
+                continue
+            column = labels.get(bad.field) or field_decl(ctx.kind, bad.field).label
+            out.errors.append(RowError(header_row + 2 + i, column, bad.reason, _raw(headers, row)))
+            continue
+        record["source_row"] = header_row + 2 + i
+        out.records.append(record)
+    return out
+
+
+def _blank(row: list[object]) -> bool:
+    return not any(v not in (None, "") for v in row)
+
+
+def _is_summary(row: list[object]) -> bool:
+    texts = [v for v in row if isinstance(v, str) and v.strip()]
+    return bool(texts) and len(texts) <= 3 and any(SUMMARY.match(t.strip()) for t in texts)
+
+
+def _raw(headers: list[str], row: list[object]) -> dict[str, str]:
+    width = max(len(headers), len(row))
+    names = headers + [f"column {i + 1}" for i in range(len(headers), width)]
+    return {names[i]: "" if i >= len(row) or row[i] is None else str(row[i]) for i in range(width)}

@@ -1,0 +1,137 @@
+"""Reading an uploaded file into rows of cells, whatever Excel or CSV dialect it is.
+
+Workbooks (.xlsx, .xlsm, .xls, .ods) are read with python-calamine, which is about ten times
+faster than openpyxl. Text files are decoded as UTF-8 (with or without BOM), UTF-16 with BOM,
+or CP932 / Shift_JIS, detected rather than asked, and split on the delimiter that gives the
+most consistent columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from python_calamine import CalamineSheet, CalamineWorkbook
+
+MAX_BYTES = 200 * 1024 * 1024
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be imported; the message says why and what to do."""
+
+
+@dataclass
+class Sheet:
+    """One table of cells read from a file, with the other sheet names for the page."""
+
+    name: str
+    rows: list[list[object]]
+    sheet_names: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def read_sheet(data: bytes, file_name: str, sheet: str | None = None) -> Sheet:
+    """Read ``data`` (the file's bytes) into a :class:`Sheet`; raise FileError when unreadable."""
+    if not data:
+        raise FileError(f"{file_name}: the file is empty")
+    if len(data) > MAX_BYTES:
+        raise FileError(f"{file_name}: larger than {MAX_BYTES // 2**20} MB; split it by period")
+    lower = file_name.lower()
+    if data.startswith(_ZIP) or data.startswith(_OLE2):
+        return _read_workbook(data, file_name, sheet)
+    if lower.endswith(_WORKBOOK_EXT):
+        raise FileError(f"{file_name}: not a valid Excel workbook (is it damaged or renamed?)")
+    return _read_text(data, file_name)
+
+
+def _read_workbook(data: bytes, file_name: str, sheet: str | None) -> Sheet:
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(book.sheet_names)
+        visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
+        if sheet is not None and sheet not in names:
+            raise FileError(f"{file_name}: no sheet named {sheet!r}; sheets: {', '.join(names)}")
+        chosen, table = _pick_sheet(book, sheet, visible or names)
+        rows = table.to_python(skip_empty_area=False)
+    except FileError:
+        raise
+    except Exception as exc:  # calamine raises its own errors for damaged files
+        raise FileError(f"{file_name}: cannot read the workbook ({_short(exc)})") from None
+    return Sheet(chosen, rows, names)
+
+
+def _pick_sheet(
+    book: CalamineWorkbook, wanted: str | None, names: list[str]
+) -> tuple[str, CalamineSheet]:
+    # Loading a sheet parses all of it, so each sheet is loaded at most once.
+    if wanted:
+        return wanted, book.get_sheet_by_name(wanted)
+    if not names:
+        raise FileError("the workbook has no sheets")
+    for name in names:
+        table = book.get_sheet_by_name(name)
+        if table.height > 0:
+            return name, table
+    return names[0], book.get_sheet_by_name(names[0])
+
+
+def _trim(row: list[object]) -> list[object]:
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    return row[:end]
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
+
+
+def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
+    """Decode a text file, returning ``(text, encoding)``; raise FileError for binary junk."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if b"\x00" in data[:8192]:
+        raise FileError(f"{file_name}: not a spreadsheet or a text file")
+    for encoding in ("utf-8", "cp932"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise FileError(
+        f"{file_name}: text is neither UTF-8 nor Shift_JIS (CP932); save it as CSV UTF-8"
+    )
+
+
+def sniff_delimiter(text: str, file_name: str = "") -> str:
+    """The delimiter giving the most lines with the same number (≥ 2) of columns."""
+    lines = [line for line in text.splitlines()[:60] if line.strip()]
+    best, best_score = ("\t" if file_name.lower().endswith(".tsv") else ","), 0
+    for delimiter in _DELIMITERS:
+        counts = Counter(len(r) for r in csv.reader(lines, delimiter=delimiter))
+        width, lines_with_width = max(counts.items(), key=lambda kv: (kv[1], kv[0]), default=(0, 0))
+        score = lines_with_width if width >= 2 else 0
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_text(data: bytes, file_name: str) -> Sheet:
+    text, encoding = decode_text(data, file_name)
+    delimiter = sniff_delimiter(text, file_name)
+    try:
+        rows = [
+            _trim(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
+    except csv.Error as exc:
+        raise FileError(f"{file_name}: not a readable CSV ({_short(exc)})") from None
+    return Sheet("", rows, [], encoding, delimiter)

@@ -1,0 +1,220 @@
+"""Turning mapped spreadsheet rows into clean records, or into row errors with a reason.
+
+A sheet's body is converted one column at a time (:class:`Columns`): each mapped column goes
+through its parser in a single pass, which is several times faster than converting cell by
+cell, and a cell that fails is remembered with its reason. Then each kind's row builder (see
+:mod:`lib.importing.kinds`) applies the rules that span columns. Nothing here touches the
+database.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lib.importing.columns import field as field_decl
+from lib.money import CURRENCIES
+from lib.parsing import (
+    ParseError,
+    infer_date_order,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_text,
+)
+
+DATE_FIELDS = {
+    "clients": (),
+    "invoices": ("invoice_date", "due_date", "sent_date"),
+    "receipts": ("date", "value_date"),
+}
+SUMMARY = re.compile(
+    r"^\W*(grand\s*total|sub\s*total|total|opening\s*balance|closing\s*balance|balance\s*[bc]/?f"
+    r"|合計|小計|総計|前月繰越|次月繰越|繰越|.*end\s+of\s+statement.*|.*computer\s+generated.*)\W*$",
+    re.IGNORECASE,
+)
+_DAY_MONTH = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
+_CURRENCY_WORDS = {
+    "¥": "JPY",
+    "円": "JPY",
+    "YEN": "JPY",
+    "₹": "INR",
+    "RS": "INR",
+    "RS.": "INR",
+    "$": "USD",
+    "US$": "USD",
+}
+
+
+class Bad(Exception):
+    """A row cannot be imported: which field, and why."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field_name
+        self.reason = reason
+
+
+class Skip(Exception):
+    """A row that is not data: an outflow, a total or a note line."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+@dataclass
+class ClientInfo:
+    id: int | None
+    currency: str | None
+    terms_days: int | None
+
+
+@dataclass
+class Context:
+    """What a converter needs besides the cells: defaults, date orders and known clients."""
+
+    kind: str
+    currency: str | None = None
+    channel: str = "bank"
+    account: str = ""
+    orders: dict[str, str] = field(default_factory=dict)
+    clients: dict[str, ClientInfo] = field(default_factory=dict)
+
+
+@dataclass
+class RowError:
+    """One rejected row: its spreadsheet row number, column, reason and raw values."""
+
+    row: int
+    column: str
+    reason: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+            "values": self.values,
+        }
+
+
+@dataclass
+class Parsed:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Columns:
+    """The body of a sheet read column by column; failed cells are kept per row."""
+
+    def __init__(self, body: list[list[object]], mapping: dict[int, str], ctx: Context) -> None:
+        self.body = body
+        self.n = len(body)
+        self.index = {name: col for col, name in mapping.items()}
+        self.ctx = ctx
+        self.failed: dict[int, tuple[str, str]] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.index
+
+    def raw(self, name: str) -> list[object]:
+        col = self.index.get(name)
+        if col is None:
+            return [None] * self.n
+        return [r[col] if col < len(r) else None for r in self.body]
+
+    def fail(self, row: int, name: str, reason: str) -> None:
+        self.failed.setdefault(row, (name, reason))
+
+    def convert(self, name: str, parse: Callable[..., Any], *extra: list[Any]) -> list[Any]:
+        """``parse`` applied to every cell of ``name`` (with per-row ``extra`` arguments)."""
+        if name not in self.index:
+            return [None] * self.n
+        values = self.raw(name)
+        out: list[Any] = []
+        append = out.append
+        for i, args in enumerate(zip(values, *extra, strict=True)):
+            try:
+                append(parse(*args))
+            except (ParseError, ValueError) as exc:
+                self.fail(i, name, str(exc))
+                append(None)
+        return out
+
+    def text(self, name: str) -> list[str | None]:
+        return self.convert(name, parse_text)
+
+    def date(self, name: str) -> list[str | None]:
+        order = self.ctx.orders.get(name, "DMY")
+        return self.convert(name, lambda v: parse_date(v, order))
+
+    def money(self, name: str, currencies: list[str | None]) -> list[int | None]:
+        safe = [c or "USD" for c in currencies]  # a row without currency has failed already
+        return self.convert(name, parse_amount, safe)
+
+    def integer(self, name: str) -> list[int | None]:
+        return self.convert(name, parse_int)
+
+    def boolean(self, name: str) -> list[bool | None]:
+        return self.convert(name, parse_bool)
+
+    def currency(self, fallback: list[str | None] | None = None) -> list[str | None]:
+        """Each row's currency: its own column, else the chosen default, else ``fallback``."""
+        default = [self.ctx.currency] * self.n
+        if fallback is not None:
+            default = [self.ctx.currency or f for f in fallback]
+        if "currency" not in self.index:
+            return default
+        return [
+            code if code is not None else d
+            for code, d in zip(self.convert("currency", _currency_code), default, strict=True)
+        ]
+
+
+_CODES: dict[object, str | None] = {}
+
+
+def _currency_code(value: object) -> str | None:
+    known = _CODES.get(value, _CODES)
+    if known is not _CODES:
+        return known
+    raw = parse_text(value)
+    if raw is None:
+        return None
+    code = unicodedata.normalize("NFKC", raw).strip().upper()
+    code = _CURRENCY_WORDS.get(code, code)
+    if code not in CURRENCIES:
+        raise ParseError(f"unknown currency {raw!r}; Kaishu keeps {', '.join(CURRENCIES)}")
+    if isinstance(value, str) and len(_CODES) < 1000:
+        _CODES[value] = code
+    return code
+
+
+def infer_orders(
+    rows: list[list[object]], mapping: dict[int, str], kind: str, default: str
+) -> tuple[dict[str, str], list[str]]:
+    """Day/month order per date column from all its values, with a warning when it stays open."""
+    orders, warnings = {}, []
+    for col, name in mapping.items():
+        if name not in DATE_FIELDS[kind]:
+            continue
+        values = [row[col] for row in rows if col < len(row)]
+        order = infer_date_order(values)
+        if order is None:
+            order = default
+            if any(isinstance(v, str) and _DAY_MONTH.match(v.strip()) for v in values):
+                label = field_decl(kind, name).label
+                warnings.append(
+                    f"{label}: every date fits both day/month orders; read as "
+                    f"{'DD/MM' if default == 'DMY' else 'MM/DD'} (the default)"
+                )
+        orders[name] = order
+    return orders, warnings

@@ -1,0 +1,436 @@
+"""Writing parsed records into the ledger: new rows inserted, changed rows updated and audited.
+
+Called inside the import's single transaction. Every function is idempotent: a record that is
+already in the database exactly as the file has it counts as a duplicate and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from lib import audit
+from lib.auth import Actor
+from lib.importing.rows import RowError
+from lib.money import format_money
+
+CHUNK = 500
+
+
+@dataclass
+class Outcome:
+    imported: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def lookup(
+    db: Database, table: str, key: str, values: Iterable[str], columns: str = "*"
+) -> dict[str, dict[str, Any]]:
+    """Rows of ``table`` whose ``key`` is in ``values``, keyed by that value (chunked IN)."""
+    found: dict[str, dict[str, Any]] = {}
+    for part in chunks(sorted(set(values))):
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})"
+        for row in db.query(sql, part):
+            found[row[key]] = row
+    return found
+
+
+def first_occurrences(records: list[dict], key: str, out: Outcome, what: str) -> list[dict]:
+    """Drop repeats of ``key`` within one file: identical repeats are duplicates, others errors."""
+    seen: dict[str, dict] = {}
+    kept = []
+    for rec in records:
+        earlier = seen.get(rec[key])
+        if earlier is None:
+            seen[rec[key]] = rec
+            kept.append(rec)
+        elif _same(earlier, rec):
+            out.duplicates += 1
+        else:
+            out.errors.append(
+                RowError(
+                    rec["source_row"],
+                    what,
+                    f"{what} {rec[key]} appears twice "
+                    f"in this file with different values (first at row "
+                    f"{earlier['source_row']})",
+                )
+            )
+    return kept
+
+
+def _same(a: dict, b: dict) -> bool:
+    return {k: v for k, v in a.items() if k != "source_row"} == {
+        k: v for k, v in b.items() if k != "source_row"
+    }
+
+
+def store_clients(
+    db: Database, actor: Actor, records: list[dict], import_id: int, now: str
+) -> Outcome:
+    """Insert new clients and update changed ones; blanks in the file never erase a value."""
+    out = Outcome()
+    records = first_occurrences(records, "client_code", out, "client code")
+    known = {r["client_code"]: r for r in db.query("SELECT * FROM clients")}
+    records = _check_parents(records, known, out)
+    for rec in records:
+        values = {k: v for k, v in rec.items() if k not in ("parent_code", "source_row")}
+        old = known.get(rec["client_code"])
+        if old is None:
+            values["language"] = values["language"] or _language(rec)
+            row = {**values, "import_id": import_id, "created_at": now, "updated_at": now}
+            new_id = db["clients"].insert(row).last_pk
+            known[rec["client_code"]] = {**row, "id": new_id, "parent_id": None}
+            audit.record(db, actor, "clients", new_id, "create", None, values, new_id)
+            out.imported += 1
+            continue
+        change = {k: v for k, v in values.items() if v is not None and old.get(k) != v}
+        if change:
+            db["clients"].update(old["id"], {**change, "updated_at": now})
+            audit.record(
+                db,
+                actor,
+                "clients",
+                old["id"],
+                "update",
+                {k: old.get(k) for k in change},
+                change,
+                old["id"],
+            )
+            out.updated += 1
+        elif rec.get("parent_code") is None or _parent_code(known, old) == rec["parent_code"]:
+            out.duplicates += 1
+    _link_parents(db, actor, records, known, now, out)
+    return out
+
+
+def _language(rec: dict) -> str:
+    return "ja" if rec.get("currency") == "JPY" or rec.get("name_kana") else "en"
+
+
+def _parent_code(known: dict[str, dict], row: dict) -> str | None:
+    by_id = {r["id"]: code for code, r in known.items()}
+    return by_id.get(row.get("parent_id"))
+
+
+def _check_parents(records: list[dict], known: dict[str, dict], out: Outcome) -> list[dict]:
+    codes = set(known) | {r["client_code"] for r in records}
+    by_id = {r["id"]: c for c, r in known.items()}
+    parent_of = {c: by_id.get(r["parent_id"]) for c, r in known.items()}
+    parent_of.update({r["client_code"]: r["parent_code"] for r in records if r["parent_code"]})
+    kept = []
+    for rec in records:
+        parent = rec["parent_code"]
+        reason = None
+        if parent and parent not in codes:
+            reason = f"head office {parent} is not a known client code"
+        elif parent and _in_cycle(rec["client_code"], parent_of):
+            reason = f"head office {parent} would make a circle of head offices"
+        if reason:
+            out.errors.append(RowError(rec["source_row"], "Head office code", reason))
+        else:
+            kept.append(rec)
+    return kept
+
+
+def _in_cycle(code: str, parent_of: dict[str, str | None]) -> bool:
+    seen, current = {code}, parent_of.get(code)
+    while current:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = parent_of.get(current)
+    return False
+
+
+def _link_parents(
+    db: Database, actor: Actor, records: list[dict], known: dict[str, dict], now: str, out: Outcome
+) -> None:
+    for rec in records:
+        if not rec["parent_code"]:
+            continue
+        row = known[rec["client_code"]]
+        parent_id = known[rec["parent_code"]]["id"]
+        if row.get("parent_id") != parent_id:
+            db["clients"].update(row["id"], {"parent_id": parent_id, "updated_at": now})
+            audit.record(
+                db,
+                actor,
+                "clients",
+                row["id"],
+                "update",
+                {"parent_id": row.get("parent_id")},
+                {"parent_id": parent_id},
+                row["id"],
+            )
+
+
+INVOICE_FIELDS = (
+    "client_id",
+    "invoice_date",
+    "due_date",
+    "currency",
+    "amount",
+    "tax",
+    "description",
+    "sent_date",
+    "sent_channel",
+)
+_LOCKED_WHEN_SETTLED = ("client_id", "currency", "amount")
+
+
+def resolve_invoice_clients(
+    db: Database, actor: Actor, records: list[dict], import_id: int, now: str, out: Outcome
+) -> list[dict]:
+    """Give each record a client_id, creating clients the master does not have yet."""
+    names = {r["name"].casefold(): r for r in db.query("SELECT id, client_code, name FROM clients")}
+    kept = []
+    for rec in records:
+        if not rec["client_code"]:
+            match = names.get(rec["client_name"].casefold())
+            if match is None:
+                out.errors.append(
+                    RowError(
+                        rec["source_row"],
+                        "Client code",
+                        f"client {rec['client_name']!r} is not in the client "
+                        "master; add a client code column",
+                    )
+                )
+                continue
+            rec["client_code"] = match["client_code"]
+        kept.append(rec)
+    codes = {r["client_code"] for r in kept}
+    existing = lookup(db, "clients", "client_code", codes, "id, client_code")
+    _create_clients(
+        db, actor, [r for r in kept if r["client_code"] not in existing], import_id, now
+    )
+    existing.update(lookup(db, "clients", "client_code", codes - set(existing), "id, client_code"))
+    for rec in kept:
+        rec["client_id"] = existing[rec["client_code"]]["id"]
+    return kept
+
+
+def _create_clients(
+    db: Database, actor: Actor, records: list[dict], import_id: int, now: str
+) -> None:
+    # One insert for all new clients: a first ledger can name thousands of them.
+    rows: dict[str, dict] = {}
+    for rec in records:
+        rows.setdefault(
+            rec["client_code"],
+            {
+                "client_code": rec["client_code"],
+                "name": rec["client_name"] or rec["client_code"],
+                "currency": rec["currency"],
+                "language": _language(rec),
+            },
+        )
+    if not rows:
+        return
+    db.conn.executemany(
+        "INSERT INTO clients (client_code, name, currency, language, import_id, created_at,"
+        " updated_at) VALUES (:client_code, :name, :currency, :language, :import_id, :now,"
+        " :now)",
+        [{**row, "import_id": import_id, "now": now} for row in rows.values()],
+    )
+    ids = lookup(db, "clients", "client_code", rows, "id, client_code")
+    audit.record_many(
+        db,
+        actor,
+        [
+            ("clients", ids[code]["id"], "create from invoice ledger", None, row, ids[code]["id"])
+            for code, row in rows.items()
+        ],
+    )
+
+
+def store_invoices(
+    db: Database, actor: Actor, records: list[dict], import_id: int, now: str
+) -> Outcome:
+    """Insert new invoices; update changed fields of known ones unless money is already applied."""
+    out = Outcome()
+    records = first_occurrences(records, "invoice_no", out, "invoice number")
+    records = resolve_invoice_clients(db, actor, records, import_id, now, out)
+    existing = {}
+    if db.execute("SELECT 1 FROM invoices LIMIT 1").fetchone():  # a first load skips lookups
+        existing = lookup(db, "invoices", "invoice_no", [r["invoice_no"] for r in records])
+    fresh = [r for r in records if r["invoice_no"] not in existing]
+    db.conn.executemany(
+        "INSERT INTO invoices (invoice_no, client_id, invoice_date, due_date, currency, amount,"
+        " tax, disputed, description, sent_date, sent_channel, import_id, source_row,"
+        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                r["invoice_no"],
+                r["client_id"],
+                r["invoice_date"],
+                r["due_date"],
+                r["currency"],
+                r["amount"],
+                r["tax"],
+                r["disputed"],
+                r["description"],
+                r["sent_date"],
+                r["sent_channel"],
+                import_id,
+                r["source_row"],
+                now,
+                now,
+            )
+            for r in fresh
+        ],
+    )
+    out.imported = len(fresh)
+    changed = [r for r in records if r["invoice_no"] in existing]
+    settled = _settled(db, [existing[r["invoice_no"]]["id"] for r in changed])
+    for rec in changed:
+        _update_invoice(db, actor, rec, existing[rec["invoice_no"]], settled, now, out)
+    return out
+
+
+def _settled(db: Database, ids: list[int]) -> dict[int, int]:
+    result: dict[int, int] = {}
+    for part in chunks(ids):
+        marks = ",".join("?" * len(part))
+        for row in db.query(
+            f"SELECT invoice_id, settled FROM invoice_settled WHERE invoice_id IN ({marks})", part
+        ):
+            result[row["invoice_id"]] = row["settled"]
+    return result
+
+
+def _update_invoice(
+    db: Database,
+    actor: Actor,
+    rec: dict,
+    old: dict,
+    settled: dict[int, int],
+    now: str,
+    out: Outcome,
+) -> None:
+    change = {k: rec[k] for k in INVOICE_FIELDS if rec[k] is not None and rec[k] != old[k]}
+    if rec["disputed"] and not old["disputed"]:
+        change["disputed"] = 1  # the ledger may flag a dispute; only the app resolves one
+    if not change or old["voided_at"]:
+        out.duplicates += 1
+        return
+    applied = settled.get(old["id"], 0)
+    locked = [k for k in _LOCKED_WHEN_SETTLED if k in change]
+    if applied and locked:
+        out.errors.append(
+            RowError(
+                rec["source_row"],
+                locked[0].replace("_id", ""),
+                f"invoice {rec['invoice_no']} already has {format_money(applied, old['currency'])} "
+                f"settled; reverse its allocations before changing {', '.join(locked)}",
+            )
+        )
+        return
+    db["invoices"].update(old["id"], {**change, "updated_at": now})
+    audit.record(
+        db,
+        actor,
+        "invoices",
+        old["id"],
+        "update from ledger",
+        {k: old[k] for k in change},
+        change,
+        change.get("client_id", old["client_id"]),
+    )
+    out.updated += 1
+
+
+def receipt_keys(records: list[dict]) -> list[str]:
+    """The idempotency key of each receipt: its bank reference when that identifies it,
+    else a fingerprint of account, date, amount, payer, memo and occurrence in the file."""
+    refs = [_usable_ref(r) for r in records]
+    repeated = _repeats(refs)
+    seen: dict[tuple, int] = {}
+    keys = []
+    for rec, ref in zip(records, refs, strict=True):
+        if ref and ref not in repeated:
+            raw = f"ref|{rec['account']}|{rec['currency']}|{ref}"
+        else:
+            content = (
+                rec["account"],
+                rec["currency"],
+                rec["date"],
+                rec["amount"],
+                rec["payer_name"] or "",
+                rec["memo"] or "",
+            )
+            seen[content] = seen.get(content, 0) + 1
+            raw = "row|" + "|".join(map(str, content)) + f"|{seen[content]}"
+        keys.append(hashlib.sha256(raw.encode()).hexdigest()[:40])
+    return keys
+
+
+def _repeats(refs: list[str | None]) -> set[str]:
+    counts: dict[str, int] = {}
+    for ref in refs:
+        if ref:
+            counts[ref] = counts.get(ref, 0) + 1
+    return {k for k, n in counts.items() if n > 1}
+
+
+def _usable_ref(rec: dict) -> str | None:
+    ref = (rec.get("reference") or "").strip()
+    # Banks print placeholders such as 000000 or "-" when a line has no reference.
+    if len(ref) < 4 or not ref.strip("0-xX* "):
+        return None
+    return ref
+
+
+def store_receipts(
+    db: Database, actor: Actor, records: list[dict], import_id: int, now: str
+) -> Outcome:
+    """Insert receipts not seen before; a line already imported (any file) is a duplicate."""
+    out = Outcome()
+    keys = receipt_keys(records)
+    existing = lookup(db, "receipts", "fingerprint", keys, "fingerprint")
+    rows, seen = [], set()
+    for rec, key in zip(records, keys, strict=True):
+        if key in existing or key in seen:
+            out.duplicates += 1
+            continue
+        seen.add(key)
+        rows.append(
+            (
+                key,
+                rec["reference"],
+                rec["date"],
+                rec["value_date"],
+                rec["currency"],
+                rec["amount"],
+                rec["fee"],
+                rec["payer_name"],
+                rec["memo"],
+                rec["channel"],
+                rec["account"],
+                import_id,
+                rec["source_row"],
+                now,
+            )
+        )
+    db.conn.executemany(
+        "INSERT INTO receipts (fingerprint, reference, receipt_date, value_date, currency, amount,"
+        " fee, payer_name, memo, channel, account, import_id, source_row, created_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    out.imported = len(rows)
+    return out

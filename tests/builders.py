@@ -1,0 +1,87 @@
+"""Builders that put one row of test data in the ledger: ``make_invoice(db, **overrides)``.
+
+They write straight to the tables (test set-up, not a user's write), with defaults a
+collector would recognise, and return the new row's id.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from sqlite_utils import Database
+
+_seq = itertools.count(1)
+NOW = "2026-01-01T00:00:00.000000Z"
+
+
+def make_client(db: Database, **overrides: Any) -> int:
+    n = next(_seq)
+    row = {
+        "client_code": f"C{n:04d}",
+        "name": f"Client {n} Pvt Ltd",
+        "segment": "client",
+        "currency": "INR",
+        "terms_days": 30,
+        "language": "en",
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    row.update(overrides)
+    return db["clients"].insert(row).last_pk
+
+
+def make_invoice(db: Database, **overrides: Any) -> int:
+    n = next(_seq)
+    row = {
+        "invoice_no": f"INV-{n:06d}",
+        "invoice_date": "2026-01-10",
+        "due_date": "2026-02-09",
+        "currency": "INR",
+        "amount": 118_000_00,
+        "tax": 18_000_00,
+        "disputed": 0,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    row.update(overrides)
+    if "client_id" not in row:
+        row["client_id"] = make_client(db, currency=row["currency"])
+    return db["invoices"].insert(row).last_pk
+
+
+def make_receipt(db: Database, **overrides: Any) -> int:
+    n = next(_seq)
+    row = {
+        "fingerprint": f"test-{n}",
+        "reference": f"UTR{n:010d}",
+        "receipt_date": "2026-02-05",
+        "value_date": "2026-02-05",
+        "currency": "INR",
+        "amount": 118_000_00,
+        "fee": 0,
+        "payer_name": "CLIENT PVT LTD",
+        "memo": "NEFT",
+        "channel": "bank",
+        "account": "HDFC",
+        "created_at": NOW,
+    }
+    row.update(overrides)
+    return db["receipts"].insert(row).last_pk
+
+
+def make_allocation(
+    db: Database, receipt_id: int, invoice_id: int, amount: int, **overrides: Any
+) -> int:
+    row = {
+        "receipt_id": receipt_id,
+        "invoice_id": invoice_id,
+        "amount": amount,
+        "effective_date": "2026-02-05",
+        "method": "manual",
+        "rule": "test",
+        "created_by": "test",
+        "created_at": NOW,
+    }
+    row.update(overrides)
+    return db["allocations"].insert(row).last_pk

@@ -1,0 +1,133 @@
+"""The schema and its guards: migrations, connection settings, ledger invariants in SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+from builders import make_allocation, make_client, make_invoice, make_receipt
+
+from lib.db import connect, migrations, transaction
+
+
+def test_connection_settings(db):
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_migrations_are_recorded_and_idempotent(tmp_path):
+    path = tmp_path / "k.db"
+    connect(path).close()
+    again = connect(path)
+    applied = [m.name for m in migrations.applied(again)]
+    assert applied == [m.name for m in migrations._migrations]
+    assert migrations.pending(again) == []
+
+
+def test_kaishu_db_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAISHU_DB", str(tmp_path / "env.db"))
+    connect().close()
+    assert (tmp_path / "env.db").exists()
+
+
+def test_invoice_can_never_be_settled_beyond_its_amount(db):
+    invoice = make_invoice(db, amount=1000, tax=0, currency="JPY")
+    receipt = make_receipt(db, amount=5000, currency="JPY")
+    make_allocation(db, receipt, invoice, 600)
+    with pytest.raises(sqlite3.IntegrityError, match="beyond its amount"):
+        make_allocation(db, receipt, invoice, 401)
+    make_allocation(db, receipt, invoice, 400)
+
+
+def test_receipt_can_never_be_applied_beyond_its_amount(db):
+    first = make_invoice(db, amount=1000, tax=0, currency="JPY")
+    second = make_invoice(db, amount=1000, tax=0, currency="JPY")
+    receipt = make_receipt(db, amount=1500, currency="JPY")
+    make_allocation(db, receipt, first, 1000)
+    with pytest.raises(sqlite3.IntegrityError, match="receipt would be applied"):
+        make_allocation(db, receipt, second, 501)
+
+
+def test_reversed_allocation_frees_the_invoice(db):
+    invoice = make_invoice(db, amount=1000, tax=0, currency="JPY")
+    receipt = make_receipt(db, amount=1000, currency="JPY")
+    alloc = make_allocation(db, receipt, invoice, 1000)
+    db["allocations"].update(
+        alloc,
+        {
+            "reversed_at": "2026-01-02T00:00:00Z",
+            "reversed_by": "lead1",
+            "reversal_reason": "wrong client",
+        },
+    )
+    make_allocation(db, receipt, invoice, 1000)
+    with pytest.raises(sqlite3.IntegrityError, match="reversed entry cannot change"):
+        db["allocations"].update(alloc, {"reversed_at": None})
+
+
+@pytest.mark.parametrize("table", ["invoices", "receipts", "allocations", "clients", "audit_log"])
+def test_ledger_rows_are_never_deleted(db, table):
+    invoice = make_invoice(db, amount=1000, tax=0, currency="JPY")
+    receipt = make_receipt(db, amount=1000, currency="JPY")
+    make_allocation(db, receipt, invoice, 1000)
+    db.execute(
+        "INSERT INTO audit_log (at, username, table_name, action) VALUES ('t', 'u', 'x', 'y')"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted|append-only"):
+        db.execute(f"DELETE FROM {table}")
+
+
+def test_money_must_be_integer_minor_units(db):
+    client = make_client(db)
+    with pytest.raises(sqlite3.IntegrityError):
+        make_invoice(db, client_id=client, amount=10.5)
+    with pytest.raises(sqlite3.IntegrityError):
+        make_invoice(db, client_id=client, amount=0)
+    with pytest.raises(sqlite3.IntegrityError):
+        make_invoice(db, client_id=client, currency="EUR")
+    with pytest.raises(sqlite3.IntegrityError):
+        make_invoice(db, client_id=client, invoice_date="10/01/2026")
+    with pytest.raises(sqlite3.IntegrityError):
+        make_invoice(db, client_id=client, invoice_date="2026-02-01", due_date="2026-01-01")
+
+
+def test_invoice_amount_cannot_drop_below_what_is_settled(db):
+    invoice = make_invoice(db, amount=1000, tax=0, currency="JPY")
+    receipt = make_receipt(db, amount=1000, currency="JPY")
+    make_allocation(db, receipt, invoice, 800)
+    with pytest.raises(sqlite3.IntegrityError, match="below what is already settled"):
+        db["invoices"].update(invoice, {"amount": 700})
+
+
+def test_transaction_rolls_back_everything_on_error(db):
+    with pytest.raises(RuntimeError), transaction(db):
+        make_client(db, client_code="GONE")
+        raise RuntimeError("boom")
+    assert db["clients"].count == 0
+
+
+def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path):
+    path = tmp_path / "busy.db"
+    connect(path).close()
+    errors = []
+
+    def writer(prefix: str) -> None:
+        own = connect(path)
+        try:
+            for i in range(50):
+                with transaction(own):
+                    make_client(own, client_code=f"{prefix}{i}")
+        except Exception as exc:  # pragma: no cover - the assertion reports it
+            errors.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in "AB"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert connect(path)["clients"].count == 100
