@@ -15,7 +15,7 @@ from lib.auth import Actor
 from lib.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "samples"  # copied unchanged from ../shared
 
 
 @pytest.fixture
