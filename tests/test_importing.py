@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 from conftest import SAMPLES, csv_bytes, xlsx_bytes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lib.auth import PermissionDenied
 from lib.importing import FileError, ImportOptions, import_file, inspect_file, save_preset
@@ -525,3 +527,56 @@ def test_progress_is_reported_up_to_done(db, collector):
         progress=lambda f, m: seen.append(f),
     )
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_legacy_xls_workbook(db, collector):
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Ledger")
+    for r, row in enumerate(
+        [INVOICE_HEADER, ["0000123", "C1", "Alpha", "2025-04-01", "2025-04-30", 1500, 0, "JPY"]]
+    ):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = invoices(db, collector, buffer.getvalue(), name="old.xls")
+    assert result.imported == 1, result.rejected
+    assert db.execute("SELECT invoice_no, amount FROM invoices").fetchone() == ("0000123", 1500)
+
+
+cells = st.one_of(
+    st.text(max_size=30),
+    st.integers(-(10**18), 10**18).map(str),
+    st.sampled_from(
+        [
+            "",
+            "¥1,234",
+            "(1,234)",
+            "1,23,456.78",
+            "31/02/2025",
+            "令和6年4月1日",
+            "=cmd|'/C calc'!A0",
+            "\x00\x1f",
+            "🙂",
+        ]
+    ),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.lists(cells, min_size=8, max_size=8), min_size=1, max_size=8))
+def test_any_cells_give_rows_or_row_errors_never_a_crash(db, collector, body):
+    before = db["invoices"].count
+    data = csv_bytes([INVOICE_HEADER, *body])
+    try:
+        result = invoices(db, collector, data, name="fuzz.csv", currency="JPY")
+    except FileError:
+        assert db["invoices"].count == before
+        return
+    assert db["invoices"].count - before == result.imported
+    for error in result.rejected:
+        assert error.row >= 2 and error.column and error.reason
