@@ -45,3 +45,47 @@ def open_items(db: Database, as_of: date) -> list[dict[str, Any]]:
     """One row per invoice with a balance on ``as_of``: amounts in minor units, with
     ``outstanding`` and ``days_past_due`` (negative while not yet due)."""
     return list(db.query(OPEN_ITEMS, {"as_of": as_of.isoformat()}))
+
+
+UNAPPLIED = """
+SELECT r.currency, COUNT(*) AS receipts, SUM(r.amount - COALESCE(a.applied, 0)) AS unapplied
+  FROM receipts r
+  LEFT JOIN (SELECT receipt_id, SUM(amount) AS applied FROM allocations
+              WHERE reversed_at IS NULL AND effective_date <= :as_of
+              GROUP BY receipt_id) a ON a.receipt_id = r.id
+ WHERE r.reversed_at IS NULL AND r.value_date <= :as_of
+   AND r.amount - COALESCE(a.applied, 0) > 0
+ GROUP BY r.currency
+"""
+
+
+def summary(db: Database, as_of: date) -> list[dict[str, Any]]:
+    """Per currency on ``as_of``: open receivables, overdue part, open invoice count, and
+    receipts not yet applied. Currencies are never added together."""
+    figures: dict[str, dict[str, Any]] = {}
+
+    def row(currency: str) -> dict[str, Any]:
+        return figures.setdefault(
+            currency,
+            {
+                "currency": currency,
+                "open": 0,
+                "overdue": 0,
+                "open_invoices": 0,
+                "overdue_invoices": 0,
+                "unapplied": 0,
+                "unapplied_receipts": 0,
+            },
+        )
+
+    for item in open_items(db, as_of):
+        target = row(item["currency"])
+        target["open"] += item["outstanding"]
+        target["open_invoices"] += 1
+        if item["days_past_due"] > 0:
+            target["overdue"] += item["outstanding"]
+            target["overdue_invoices"] += 1
+    for line in db.query(UNAPPLIED, {"as_of": as_of.isoformat()}):
+        target = row(line["currency"])
+        target["unapplied"], target["unapplied_receipts"] = line["unapplied"], line["receipts"]
+    return [figures[c] for c in sorted(figures)]

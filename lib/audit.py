@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from lib.auth import Actor
+from lib.auth import Actor, require
 from lib.db import utc_now
 
 
@@ -57,3 +57,65 @@ def record_many(
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """The fields of ``after`` whose value differs from ``before`` (for update entries)."""
     return {k: v for k, v in after.items() if before.get(k) != v}
+
+
+def search(
+    db: Database,
+    actor: Actor,
+    username: str | None = None,
+    table: str | None = None,
+    client_code: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    limit: int = 5000,
+) -> list[dict[str, Any]]:
+    """Audit entries matching the filters, newest first; only the lead may read the log.
+
+    ``start`` (inclusive) and ``end`` (exclusive) are UTC timestamps in ISO text.
+    """
+    require(actor, "audit")
+    where, params = [], []
+    if username:
+        where.append("a.username = ?")
+        params.append(username)
+    if table:
+        where.append("a.table_name = ?")
+        params.append(table)
+    if client_code:
+        where.append("c.client_code = ?")
+        params.append(client_code)
+    if start:
+        where.append("a.at >= ?")
+        params.append(start)
+    if end:
+        where.append("a.at < ?")
+        params.append(end)
+    sql = (
+        "SELECT a.id, a.at, a.username, a.source, a.table_name, a.row_id, a.action, "
+        "c.client_code, a.before, a.after FROM audit_log a "
+        "LEFT JOIN clients c ON c.id = a.client_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY a.id DESC LIMIT ?"
+    )
+    return list(db.query(sql, [*params, limit]))
+
+
+def facets(db: Database) -> dict[str, list[str]]:
+    """The users and tables that appear in the log, for the filter lists."""
+    return {
+        "users": [r[0] for r in db.execute("SELECT DISTINCT username FROM audit_log ORDER BY 1")],
+        "tables": [
+            r[0] for r in db.execute("SELECT DISTINCT table_name FROM audit_log ORDER BY 1")
+        ],
+    }
+
+
+def describe(before: str | None, after: str | None, limit: int = 160) -> str:
+    """One readable line for an entry: ``due_date: 2025-04-30 → 2025-05-15; …``."""
+    old = json.loads(before) if before else {}
+    new = json.loads(after) if after else {}
+    if not old:
+        text = ", ".join(f"{k}={v}" for k, v in new.items() if v not in (None, "", 0))
+    else:
+        text = "; ".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in new)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

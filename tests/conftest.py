@@ -68,3 +68,48 @@ def csv_bytes(
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode(encoding)
+
+
+PASSWORD = "correct horse battery"
+TEAM = (
+    ("asha", "Asha Rao", "lead"),
+    ("priya", "Priya Shah", "collector"),
+    ("ravi", "Ravi Iyer", "intern"),
+)
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A database for AppTest runs, with a lead, a collector and an intern."""
+    from lib import users
+
+    path = tmp_path / "app" / "kaishu.db"
+    monkeypatch.setenv("KAISHU_DB", str(path))
+    database = connect(path)
+    lead = users.create_first_lead(database, "asha", "Asha Rao", PASSWORD)
+    for username, name, role in TEAM[1:]:
+        users.add_user(database, lead, username, name, role, PASSWORD)
+    database.close()
+    return path
+
+
+def open_app(username: str | None, page: str | None = None, query: dict[str, str] | None = None):
+    """Run the app as ``username`` (already signed in), optionally on ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if username:
+        role = {u: r for u, _, r in TEAM}.get(username, "lead")
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = username
+        at.session_state["name"] = username
+        at.session_state["roles"] = [role]
+        at.session_state["logout"] = None
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at

@@ -1,0 +1,1 @@
+"""The Streamlit layer's shared pieces: the only part of lib that imports streamlit."""

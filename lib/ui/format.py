@@ -1,0 +1,119 @@
+"""How pages show money, dates and tables: the way the team writes them.
+
+Yen without decimals, rupees with lakh grouping (₹1,23,456.78), dates as DD/MM/YYYY. Tables
+are pandas frames of display text, money right-aligned; nothing user-typed is ever rendered
+as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from lib.money import format_money
+
+TEAM_ZONE = ZoneInfo("Asia/Kolkata")
+
+
+def money(minor: int | None, currency: str) -> str:
+    """Display text for an amount in minor units; empty for None."""
+    return "" if minor is None else format_money(int(minor), currency)
+
+
+def day(iso: str | date | None) -> str:
+    """An ISO date as DD/MM/YYYY; a UTC timestamp as Mumbai time, DD/MM/YYYY HH:MM."""
+    if not iso:
+        return ""
+    text = iso.isoformat() if isinstance(iso, date) else str(iso)
+    if text.endswith("Z") and len(text) > 10:
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(TEAM_ZONE)
+        except ValueError:
+            return text
+        return moment.strftime("%d/%m/%Y %H:%M")
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+        return f"{text[8:10]}/{text[5:7]}/{text[0:4]}"
+    return text
+
+
+def utc_bounds(first: date, last: date) -> tuple[str, str]:
+    """Mumbai calendar days ``first``..``last`` as UTC timestamps [start, end) for queries."""
+    start = datetime.combine(first, datetime.min.time(), TEAM_ZONE)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), TEAM_ZONE)
+    return (
+        start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+
+
+def table(
+    rows: Iterable[dict], columns: Sequence[tuple[str, str, str]], currency_key: str = "currency"
+) -> pd.DataFrame:
+    """A display frame: ``columns`` are ``(key, heading, kind)`` with kind text, money,
+    date, int or flag."""
+    out = []
+    for row in rows:
+        shown = {}
+        for key, heading, kind in columns:
+            value = row.get(key)
+            if kind == "money":
+                shown[heading] = money(value, row.get(currency_key) or "JPY")
+            elif kind == "date":
+                shown[heading] = day(value)
+            elif kind == "flag":
+                shown[heading] = "Yes" if value else ""
+            elif kind == "int":
+                shown[heading] = "" if value is None else int(value)
+            else:
+                shown[heading] = "" if value is None else str(value)
+        out.append(shown)
+    return pd.DataFrame(out, columns=[heading for _, heading, _ in columns])
+
+
+def column_config(columns: Sequence[tuple[str, str, str]]) -> dict:
+    """Right-align money and numbers so amounts line up under each other."""
+    config = {}
+    for _, heading, kind in columns:
+        if kind == "money":
+            config[heading] = st.column_config.TextColumn(heading, alignment="right")
+        elif kind == "int":
+            config[heading] = st.column_config.NumberColumn(heading, format="%d")
+    return config
+
+
+def show(
+    rows: list[dict],
+    columns: Sequence[tuple[str, str, str]],
+    empty: str,
+    key: str | None = None,
+    height: int | str = "auto",
+    select: bool = False,
+):
+    """Show ``rows`` as a table, or the ``empty`` message (what to do next) when none.
+
+    With ``select``, a click picks one row; returns the selected row index or None.
+    """
+    if not rows:
+        st.info(empty)
+        return None
+    frame = table(rows, columns)
+    if not select:
+        st.dataframe(
+            frame, hide_index=True, column_config=column_config(columns), height=height, key=key
+        )
+        return None
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=column_config(columns),
+        height=height,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    picked = event.selection.rows if event else []
+    return picked[0] if picked else None

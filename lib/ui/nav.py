@@ -1,0 +1,93 @@
+"""Which pages exist, under which heading, and who may open each.
+
+Page files are named ``*_page.py`` so that their names never equal their URLs: Streamlit's
+older pages-folder mode would otherwise run a page file directly, skipping app.py's gate,
+when a server's first request is a deep link.
+
+Every page is registered for every role, so a page opened by its URL runs its own guard and
+refuses clearly; pages a role may not use are hidden from its navigation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit import config
+from streamlit.runtime.pages_manager import PagesManager
+
+from lib.auth import Actor
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    permission: str
+    section: str
+    url: str
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/home_page.py", "Home", ":material/home:", "view", "Work", "home", True),
+    PageSpec("pages/clients_page.py", "Clients", ":material/groups:", "view", "Work", "clients"),
+    PageSpec(
+        "pages/upload_page.py", "Upload", ":material/upload_file:", "import", "Work", "upload"
+    ),
+    PageSpec(
+        "pages/users_page.py",
+        "Users",
+        ":material/manage_accounts:",
+        "manage_users",
+        "Admin",
+        "users",
+    ),
+    PageSpec("pages/audit_page.py", "Audit log", ":material/history:", "audit", "Admin", "audit"),
+)
+
+
+def visible_pages(actor: Actor | None) -> list[PageSpec]:
+    """The pages ``actor`` sees in the navigation (none while signed out)."""
+    return [spec for spec in PAGES if actor is not None and actor.can(spec.permission)]
+
+
+def navigation(actor: Actor | None) -> dict[str, list[st.Page]]:
+    """The navigation for ``actor``: allowed pages visible, the others hidden. Signed out,
+    every page is registered but none shown, so a deep link survives the sign-in."""
+    sections: dict[str, list[st.Page]] = {}
+    shown = visible_pages(actor)
+    for spec in PAGES:
+        visible = spec in shown
+        page = st.Page(
+            spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.url,
+            default=spec.default,
+            visibility="visible" if visible else "hidden",
+        )
+        sections.setdefault(spec.section, []).append(page)
+    return sections
+
+
+def pages_folder_mode() -> bool:
+    """True while Streamlit still runs in its old pages-folder mode: the first run after the
+    server starts, before app.py has called ``st.navigation``."""
+    return bool(PagesManager.uses_pages_directory)
+
+
+def restart_in_navigation_mode() -> None:
+    """Rerun once per session after leaving pages-folder mode.
+
+    Without it the first browser session after a server start keeps the old mode's page
+    list and its forms never submit (seen with the first-run set-up form). AppTest puts
+    every run back into the old mode, consistently, so there it is not needed and would
+    only change the widgets' identities between a run and the next.
+    """
+    if config.get_option("global.appTest"):
+        return
+    if not st.session_state.get("kaishu_navigation_ready"):
+        st.session_state["kaishu_navigation_ready"] = True
+        st.rerun()

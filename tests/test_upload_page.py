@@ -1,0 +1,125 @@
+"""Upload page: a file goes in through the browser, counts come back, rejects download."""
+
+from __future__ import annotations
+
+from conftest import csv_bytes, open_app
+
+from lib.db import connect
+
+LEDGER = [
+    [
+        "Invoice No",
+        "Customer Code",
+        "Customer",
+        "Invoice Date",
+        "Due Date",
+        "Amount",
+        "Tax",
+        "Currency",
+    ],
+    [
+        "0000123",
+        "C1",
+        "Alpha Foods Pvt Ltd",
+        "01/04/2025",
+        "30/04/2025",
+        "1,18,000.00",
+        "18,000.00",
+        "INR",
+    ],
+    [
+        "0000124",
+        "C1",
+        "Alpha Foods Pvt Ltd",
+        "15/04/2025",
+        "15/05/2025",
+        "59,000.00",
+        "9,000.00",
+        "INR",
+    ],
+    ["0000125", "C1", "Alpha Foods Pvt Ltd", "31/02/2025", "15/05/2025", "100", "0", "INR"],
+]
+
+
+def upload(at, name: str, data: bytes):
+    at.file_uploader[0].upload(name, data, "text/csv").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def import_button(at):
+    return next(b for b in at.button if b.label.startswith("Import "))
+
+
+def test_collector_uploads_a_ledger_and_sees_the_counts(app_db):
+    at = upload(open_app("priya", "pages/upload_page.py"), "ledger.csv", csv_bytes(LEDGER))
+    assert any("Invoice ledger" in m.value for m in at.markdown)
+    mapping = at.data_editor[0].value
+    assert dict(zip(mapping["Column in the file"], mapping["Kaishu field"], strict=True))[
+        "Invoice No"
+    ].startswith("Invoice no")
+    import_button(at).click().run()
+    assert not at.exception
+    counts = {m.label: m.value for m in at.metric}
+    assert (counts["Added"], counts["Rejected"]) == ("2", "1")
+    assert any(b.label.startswith("Download rejected rows") for b in at.download_button)
+    assert connect(app_db)["invoices"].count == 2
+    history = at.dataframe[-1].value
+    assert list(history["File"]) == ["ledger.csv"] and list(history["Who"]) == ["priya"]
+
+
+def test_same_file_again_adds_nothing(app_db):
+    at = upload(open_app("priya", "pages/upload_page.py"), "ledger.csv", csv_bytes(LEDGER))
+    import_button(at).click().run()
+    import_button(at).click().run()
+    counts = {m.label: m.value for m in at.metric}
+    assert counts["Added"] == "0" and counts["Already there"] == "2"
+    assert any("already imported" in w.value for w in at.warning)
+    assert connect(app_db)["invoices"].count == 2
+
+
+def test_unreadable_file_says_why_and_missing_columns_block_the_import(app_db):
+    at = upload(open_app("asha", "pages/upload_page.py"), "scan.xlsx", b"\x00\x01 not excel")
+    assert any("not a valid Excel workbook" in e.value for e in at.error)
+    short = csv_bytes([["Invoice No", "Amount"], ["A-1", "100"]])
+    at = upload(open_app("asha", "pages/upload_page.py"), "short.csv", short)
+    at.selectbox[0].select("Invoice ledger").run()
+    assert any("Map these before importing" in w.value for w in at.warning)
+    assert import_button(at).disabled
+
+
+def test_correcting_the_mapping_in_the_editor(app_db):
+    odd = csv_bytes(
+        [
+            ["Doc", "Party", "Dt", "Payable By", "Value", "CCY"],
+            ["D-1", "P1", "2025-04-01", "2025-04-30", "100", "JPY"],
+        ]
+    )
+    at = upload(open_app("priya", "pages/upload_page.py"), "odd.csv", odd)
+    at.selectbox[0].select("Invoice ledger").run()
+    assert import_button(at).disabled
+    editor = at.data_editor[0]
+    labels = {
+        "Doc": "Invoice no *",
+        "Party": "Client code",
+        "Dt": "Invoice date *",
+        "Payable By": "Due date",
+        "Value": "Amount (incl. tax)",
+    }
+    edits = {
+        i: {"Kaishu field": labels[h]}
+        for i, h in enumerate(editor.value["Column in the file"])
+        if h in labels
+    }
+    at.session_state["map-odd.csv"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert not import_button(at).disabled
+    import_button(at).click().run()
+    assert {m.label: m.value for m in at.metric}["Added"] == "1"
+
+
+def test_interns_cannot_upload(app_db):
+    at = open_app("ravi", "pages/upload_page.py")
+    assert any("can't open Upload" in e.value for e in at.error)
+    assert not at.file_uploader
