@@ -14,7 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib.auth import PermissionDenied
-from lib.importing import FileError, ImportOptions, import_file, inspect_file, save_preset
+from lib.importing import (
+    FileError,
+    ImportOptions,
+    check_file,
+    import_file,
+    inspect_file,
+    save_preset,
+)
 from lib.importing import store as store_module
 
 INVOICE_HEADER = [
@@ -580,3 +587,13 @@ def test_any_cells_give_rows_or_row_errors_never_a_crash(db, collector, body):
     assert db["invoices"].count - before == result.imported
     for error in result.rejected:
         assert error.row >= 2 and error.column and error.reason
+
+
+def test_check_file_validates_every_row_and_writes_nothing(db):
+    data = ledger(
+        ["A-1", "C1", "Alpha", date(2025, 4, 1), date(2025, 4, 30), 1000, 0, "JPY"],
+        ["A-2", "C1", "Alpha", date(2025, 4, 1), date(2025, 3, 30), 1000, 0, "JPY"],
+    )
+    result = check_file(db, data, "l.xlsx", ImportOptions(kind="invoices"))
+    assert result.imported == 1 and [e.row for e in result.rejected] == [6]
+    assert db["invoices"].count == 0 and db["imports"].count == 0

@@ -58,6 +58,8 @@ def test_collector_uploads_a_ledger_and_sees_the_counts(app_db):
     assert dict(zip(mapping["Column in the file"], mapping["Kaishu field"], strict=True))[
         "Invoice No"
     ].startswith("Invoice no")
+    assert any("Check: 2 rows ready · 1 with problems" in w.value for w in at.warning)
+    assert connect(app_db)["invoices"].count == 0  # the check wrote nothing
     import_button(at).click().run()
     assert not at.exception
     counts = {m.label: m.value for m in at.metric}

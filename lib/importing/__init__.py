@@ -35,10 +35,11 @@ from lib.importing.columns import (
 )
 from lib.importing.kinds import parse_rows
 from lib.importing.reader import FileError, Sheet, read_sheet
-from lib.importing.rows import ClientInfo, Context, RowError, infer_orders
+from lib.importing.rows import ClientInfo, Context, Parsed, RowError, infer_orders
 from lib.importing.store import Outcome, store_clients, store_invoices, store_receipts
 
 __all__ = [
+    "check_file",
     "FileError",
     "ImportOptions",
     "ImportResult",
@@ -282,21 +283,7 @@ def _import(
     if previous:
         return _already(file_name, options.kind, previous)
     report(0.0, f"Reading {file_name}")
-    found = inspect_file(db, data, file_name, options.kind, options.sheet, options.mapping)
-    if found.missing:
-        raise FileError(
-            f"{file_name}: required column missing: {', '.join(found.missing)}. "
-            "Map it to one of the file's columns."
-        )
-    ctx, warnings = _context(db, found, options)
-    body = found.sheet.rows
-    total = max(1, len(body) - found.header_row - 1)
-    report(0.2, f"Checking {total:,} rows")
-    parsed = parse_rows(body, found.header_row, found.mapping, ctx)
-    result = ImportResult(file_name, options.kind, rows_read=total if len(body) > 1 else 0)
-    result.warnings = warnings + parsed.warnings
-    result.skipped_outflows = parsed.skipped.get("outflow", 0)
-    result.skipped_other = sum(n for k, n in parsed.skipped.items() if k != "outflow")
+    found, parsed, result = _parse(db, data, file_name, options)
     report(0.7, f"Writing {len(parsed.records):,} rows")
     with transaction(db):
         now = utc_now()
@@ -308,6 +295,36 @@ def _import(
         result.rejected = sorted(parsed.errors + outcome.errors, key=lambda e: e.row)
         _finish_import(db, actor, import_id, result, found)
     report(1.0, "Done")
+    return result
+
+
+def _parse(
+    db: Database, data: bytes, file_name: str, options: ImportOptions
+) -> tuple[Inspection, Parsed, ImportResult]:
+    found = inspect_file(db, data, file_name, options.kind, options.sheet, options.mapping)
+    if found.missing:
+        raise FileError(
+            f"{file_name}: required column missing: {', '.join(found.missing)}. "
+            "Map it to one of the file's columns."
+        )
+    ctx, warnings = _context(db, found, options)
+    body = found.sheet.rows
+    total = max(1, len(body) - found.header_row - 1)
+    parsed = parse_rows(body, found.header_row, found.mapping, ctx)
+    result = ImportResult(file_name, options.kind, rows_read=total if len(body) > 1 else 0)
+    result.warnings = warnings + parsed.warnings
+    result.skipped_outflows = parsed.skipped.get("outflow", 0)
+    result.skipped_other = sum(n for k, n in parsed.skipped.items() if k != "outflow")
+    result.rejected = parsed.errors
+    return found, parsed, result
+
+
+def check_file(db: Database, data: bytes, file_name: str, options: ImportOptions) -> ImportResult:
+    """Validate every row without writing anything: ``imported`` counts the rows that are
+    ready, ``rejected`` the rows that would be turned away and why."""
+    with _gc_paused():
+        _, parsed, result = _parse(db, data, file_name, options)
+    result.imported = len(parsed.records)
     return result
 
 

@@ -40,6 +40,17 @@ def day(iso: str | date | None) -> str:
     return text
 
 
+def cell(value: object) -> str:
+    """A raw spreadsheet cell as preview text: whole floats without ``.0``, dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def utc_bounds(first: date, last: date) -> tuple[str, str]:
     """Mumbai calendar days ``first``..``last`` as UTC timestamps [start, end) for queries."""
     start = datetime.combine(first, datetime.min.time(), TEAM_ZONE)

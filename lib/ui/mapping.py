@@ -37,14 +37,6 @@ def editor_frame(found: Inspection) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _shown(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def edit_mapping(found: Inspection, key: str) -> dict[str, str]:
     """Show the editor; return the corrections as ``{header: field}`` for the importer."""
     labels = field_labels(found.kind)

@@ -1,0 +1,148 @@
+"""One uploaded file on the Upload page: what Kaishu found, the mapping, a dry-run check,
+the import with its progress bar, and the result with the rejected rows to download."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from lib.auth import Actor
+from lib.importing import (
+    FileError,
+    ImportOptions,
+    ImportResult,
+    check_file,
+    import_file,
+    inspect_file,
+    save_preset,
+)
+from lib.importing.history import rejects_workbook
+from lib.ui import format as fmt
+from lib.ui.context import db
+from lib.ui.mapping import edit_mapping
+
+KIND_NAMES = {
+    "clients": "Client master",
+    "invoices": "Invoice ledger",
+    "receipts": "Bank or card statement",
+}
+REJECT_COLUMNS = [("row", "Row", "int"), ("column", "Column", "text"), ("reason", "Reason", "text")]
+
+
+def _checked(data: bytes, name: str, options: ImportOptions) -> ImportResult:
+    # A dry run parses the whole file; keep it per file and options across reruns.
+    key = "check:" + hashlib.sha256(data).hexdigest() + options.key()
+    if key not in st.session_state:
+        st.session_state[key] = check_file(db(), data, name, options)
+    return st.session_state[key]
+
+
+def show_result(result: ImportResult, name: str) -> None:
+    """The counts of a finished import, its warnings, and the rejected rows."""
+    cols = st.columns(5)
+    for col, (label, value) in zip(
+        cols,
+        [
+            ("Added", result.imported),
+            ("Updated", result.updated),
+            ("Already there", result.duplicates),
+            ("Outflows skipped", result.skipped_outflows),
+            ("Rejected", len(result.rejected)),
+        ],
+        strict=True,
+    ):
+        col.metric(label, f"{value:,}")
+    for warning in result.warnings:
+        st.warning(warning)
+    _rejects(result, name, key="done")
+
+
+def _rejects(result: ImportResult, name: str, key: str) -> None:
+    if not result.rejected:
+        return
+    rows = [r.as_dict() for r in result.rejected]
+    fmt.show(rows[:500], REJECT_COLUMNS, empty="")
+    st.download_button(
+        "Download rejected rows (.xlsx)",
+        rejects_workbook(rows, name),
+        file_name=f"rejected-{name}.xlsx",
+        key=f"rej-{key}-{name}",
+    )
+
+
+def upload_panel(
+    me: Actor, data: bytes, name: str, chosen: str | None, defaults: ImportOptions
+) -> None:
+    """Everything about one uploaded file, in its own bordered box."""
+    with st.container(border=True):
+        st.subheader(name)
+        try:
+            found = inspect_file(db(), data, name, chosen)
+        except FileError as exc:
+            st.error(f"{exc}. Check that it is the export itself, saved as .xlsx or .csv.")
+            return
+        st.write(
+            f"**{KIND_NAMES[found.kind]}** · header on row {found.header_row + 1}"
+            + (f" · preset “{found.preset}”" if found.preset else "")
+            + (f" · account {found.account}" if found.account else "")
+        )
+        with st.expander("First rows of the file"):
+            st.dataframe(
+                pd.DataFrame([[fmt.cell(v) for v in row] for row in found.sample]), hide_index=True
+            )
+        corrections = edit_mapping(found, key=f"map-{name}")
+        if corrections:
+            found = inspect_file(db(), data, name, found.kind, overrides=corrections)
+        if found.missing:
+            st.warning(f"Map these before importing: {', '.join(found.missing)}.")
+        options = ImportOptions(
+            kind=found.kind,
+            mapping=corrections,
+            channel=defaults.channel,
+            account=defaults.account,
+            currency=defaults.currency,
+            date_order=defaults.date_order,
+        )
+        if not found.missing:
+            _dry_run(data, name, options)
+        save_as = st.text_input(
+            "Save this mapping as a preset (optional)",
+            key=f"preset-{name}",
+            placeholder="e.g. HDFC statement",
+        )
+        if st.button(
+            f"Import {name}", key=f"go-{name}", type="primary", disabled=bool(found.missing)
+        ):
+            if save_as.strip():
+                save_preset(db(), me, save_as, found.kind, found.headers, found.mapping)
+            bar = st.progress(0.0, text="Starting")
+            try:
+                result = import_file(
+                    db(), me, data, name, options, progress=lambda f, m: bar.progress(f, text=m)
+                )
+            except FileError as exc:
+                st.error(str(exc))
+            else:
+                bar.empty()
+                show_result(result, name)
+
+
+def _dry_run(data: bytes, name: str, options: ImportOptions) -> None:
+    try:
+        check = _checked(data, name, options)
+    except FileError as exc:
+        st.error(str(exc))
+        return
+    parts = [f"{check.imported:,} rows ready"]
+    if check.rejected:
+        parts.append(f"{len(check.rejected):,} with problems")
+    if check.skipped_outflows:
+        parts.append(f"{check.skipped_outflows:,} outflows to skip")
+    (st.warning if check.rejected else st.success)("Check: " + " · ".join(parts) + ".")
+    for warning in check.warnings:
+        st.caption(warning)
+    if check.rejected:
+        with st.expander(f"Rows with problems ({len(check.rejected):,})"):
+            _rejects(check, name, key="check")
