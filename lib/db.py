@@ -410,3 +410,32 @@ def _ledger_guards(db: Database) -> None:
         )
     for statement in statements:
         db.execute(statement)
+
+
+@migrations()
+def m003_matching(db: Database) -> None:
+    """The review queue of match suggestions, and indexes for suspense and batches."""
+    _run(
+        db,
+        """
+CREATE TABLE match_suggestions (
+  id INTEGER PRIMARY KEY,
+  receipt_id INTEGER NOT NULL REFERENCES receipts (id),
+  client_id INTEGER REFERENCES clients (id),
+  lines TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  confidence REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+  explanation TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open'
+    CHECK (status IN ('open', 'accepted', 'rejected', 'stale')),
+  run_id TEXT,
+  created_at TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT
+);
+CREATE INDEX match_suggestions_receipt ON match_suggestions (receipt_id, status);
+CREATE INDEX match_suggestions_status ON match_suggestions (status, confidence);
+CREATE INDEX receipts_suspense ON receipts (value_date) WHERE suspense_reason IS NOT NULL;
+CREATE INDEX allocations_batch ON allocations (batch)
+""",
+    )

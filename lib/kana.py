@@ -217,6 +217,15 @@ def _cut_branch(text: str) -> tuple[str, str]:
     english = _ENGLISH_BRANCH.search(text)
     if english and text[: english.start()].strip():
         return text[: english.start()], text[english.start() :]
+    # A company mark between two names (ﾔﾏﾀﾞｼﾖｳｼﾞ(ｶ)ｵｵｻｶｼﾃﾝ) always ends the head office, even
+    # when the bank cut the branch word short.
+    middle = text.find(_SENT)
+    if middle > 0 and _has_name(text[:middle]) and _has_name(text[middle + 1 :]):
+        return text[:middle], text[middle + 1 :]
+    # "SHARMA TRADERS PVT LTD - PUNE BRA": an English branch after " - ", cut short.
+    dash = text.find(" - ")
+    if dash > 0 and text.isascii() and _has_name(text[:dash]) and _has_name(text[dash + 3 :]):
+        return text[:dash], text[dash + 3 :]
     seen_head = False
     for match in _TOKEN.finditer(text):
         token = match.group()
@@ -224,6 +233,10 @@ def _cut_branch(text: str) -> tuple[str, str]:
             return text[: match.start()], text[match.start() :]
         seen_head = seen_head or any(ch.isalnum() for ch in token)
     return text, ""
+
+
+def _has_name(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _is_branch(token: str) -> bool:

@@ -38,14 +38,19 @@ def is_empty(db: Database) -> bool:
 
 
 def load_demo(
-    db: Database, actor: Actor, as_of: date | None = None, clients: int = 300, force: bool = False
+    db: Database,
+    actor: Actor,
+    as_of: date | None = None,
+    clients: int = 300,
+    force: bool = False,
+    seed: int = 7,
 ) -> dict[str, Any]:
     """Generate the demo ledger as of ``as_of`` and import its files; only into an empty
     database unless ``force``. Returns the import summaries per file."""
     require(actor, "load_demo")
     if not force and not is_empty(db):
         raise NotEmpty("the database already has data; the demo loads only into an empty one")
-    ledger = generate(as_of=as_of or date(2026, 11, 20), clients=clients)
+    ledger = generate(seed=seed, as_of=as_of or date(2026, 11, 20), clients=clients)
     files = write_files(ledger)
     results = {}
     for name, options in FILES:

@@ -24,12 +24,14 @@ class Payments(StatementLines):
     def __init__(self, rng: random.Random, refs: RefMaker, as_of: date, specs: list[ClientSpec]):
         super().__init__(rng, refs, as_of)
         self.by_code = {spec.code: spec for spec in specs}
+        self._last_paid = date.min
         self._third: dict[str, str | Payer] = {}
 
     def pay_client(self, spec: ClientSpec, invoices: list[Invoice]) -> None:
         """Draft all receipts for one client's invoices (in date order)."""
         settled: dict[str, date] = {}
         first = len(self.drafts)
+        self._last_paid = date.min
         for group, extra in self._groups(spec, invoices):
             self._pay_group(spec, group, extra, settled)
         mark_equal_amounts(invoices, self.drafts[first:], settled)
@@ -85,7 +87,13 @@ class Payments(StatementLines):
         else:
             delta = rng.randint(-15, 120)
         day = max(base + timedelta(days=delta + extra), last.day)
+        if not extra:
+            # Even a late or erratic payer clears its older bills first: a payment never
+            # comes before the payment of an earlier invoice.
+            day = max(day, self._last_paid)
         day = business_day(day, backward=spec.currency == "JPY")
+        if day <= self.as_of and not extra:
+            self._last_paid = day
         return day if day <= self.as_of else None
 
     def _settle(

@@ -85,19 +85,24 @@ def instalments(rng: random.Random, amount: int, unit: int) -> list[int]:
     return parts
 
 
+AMBIGUOUS_KINDS = ("exact", "fee", "tds", "head_office", "card")
+
+
 def mark_equal_amounts(
     invoices: list[Invoice], drafts: list[Draft], settled: dict[str, date]
 ) -> None:
-    """Relabel exact payments without a reference when an equal-amount invoice was also open.
+    """Judge single-invoice payments without a reference when an equal-amount invoice was
+    also open: exact ones are relabelled ``equal_amount``.
 
     A careful person applies such a payment to the oldest open (undisputed) invoice of that
-    amount, so the receipt is applicable only when that is the invoice actually paid.
+    amount, so the receipt is applicable only when that is the invoice actually paid. That
+    holds whether or not the payer took a fee or TDS off, or paid for a branch.
     """
     by_amount: dict[int, list[Invoice]] = {}
     for inv in invoices:
         by_amount.setdefault(inv.amount, []).append(inv)
     for draft in drafts:
-        if draft.truth["kind"] != "exact" or draft.has_ref or len(draft.invoices) != 1:
+        if draft.truth["kind"] not in AMBIGUOUS_KINDS or draft.has_ref or len(draft.invoices) != 1:
             continue
         paid = draft.invoices[0]
         same = by_amount[paid.amount]
@@ -108,6 +113,7 @@ def mark_equal_amounts(
         ]
         if len(open_) < 2:
             continue
-        draft.truth["kind"] = "equal_amount"
+        if draft.truth["kind"] == "exact":
+            draft.truth["kind"] = "equal_amount"
         candidates = [o for o in open_ if not o.disputed] or open_
         draft.truth["applicable"] = min(candidates, key=lambda o: (o.day, o.number)) is paid

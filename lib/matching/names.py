@@ -1,0 +1,157 @@
+"""Who paid: payer names against client names, kana readings and learned aliases.
+
+Both sides are reduced to the same key (lib.kana.normalise_name: bank kana, company marks and
+legal forms removed), and a branch is told apart from its head office. Banks cut names short,
+so a payer key may also be the start of a client's key. Fuzzy similarity (rapidfuzz) only
+ranks suggestions; it never identifies a payer on its own.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from lib.kana import split_branch
+
+MIN_PREFIX = 5  # a cut-off key shorter than this says too little
+# What a bank leaves of a legal form when it cuts a name: PVT L, PRIVATE LIM, & C …
+_LEGAL_WORDS = (
+    "PRIVATE",
+    "PVT",
+    "LIMITED",
+    "LTD",
+    "LLP",
+    "COMPANY",
+    "CO",
+    "AND",
+    "INC",
+    "CORPORATION",
+    "CORP",
+)
+
+
+@dataclass
+class Identified:
+    """The client(s) a payer name points to, how, and the name that was recognised."""
+
+    clients: set[int] = field(default_factory=set)
+    how: str = ""  # alias, name, branch, prefix
+    name: str = ""
+    suggestions: list[tuple[int, float]] = field(default_factory=list)
+
+    @property
+    def unique(self) -> int | None:
+        return next(iter(self.clients)) if len(self.clients) == 1 else None
+
+
+@dataclass
+class NameIndex:
+    """Client keys for exact, branch, prefix and alias look-ups."""
+
+    heads: dict[str, set[int]] = field(default_factory=dict)
+    branches: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    head_offices: dict[str, set[int]] = field(default_factory=dict)  # clients without a branch
+    aliases: dict[tuple[str, str], Counter] = field(default_factory=dict)
+    sorted_keys: list[str] = field(default_factory=list)
+    fuzzy_keys: list[str] = field(default_factory=list)
+
+    def add_client(self, client_id: int, *names: str | None) -> None:
+        """Index a client under its name and kana reading."""
+        for name in names:
+            if not name:
+                continue
+            head, branch = split_branch(name)
+            if not head:
+                continue
+            self.heads.setdefault(head, set()).add(client_id)
+            if branch:
+                self.branches.setdefault((head, branch), set()).add(client_id)
+            else:
+                self.head_offices.setdefault(head, set()).add(client_id)
+
+    def add_alias(self, payer_key: str, account: str, client_id: int, times: int) -> None:
+        """Index a learned alias; an account-specific one outranks a general one."""
+        self.aliases.setdefault((payer_key, account), Counter())[client_id] += times
+
+    def finish(self) -> None:
+        """Build the sorted keys once every client is in."""
+        self.sorted_keys = sorted(self.heads)
+        self.fuzzy_keys = list(self.heads)
+
+    def identify(self, names: list[str], account: str = "") -> Identified:
+        """The client(s) behind the first candidate name that says something."""
+        for name in names:
+            head, branch = split_branch(name)
+            if not head:
+                continue
+            found = self._alias(head, account) or self._exact(head, branch) or self._prefix(head)
+            if found:
+                found.name = name
+                return found
+        return Identified(suggestions=self._fuzzy(names))
+
+    def _alias(self, head: str, account: str) -> Identified | None:
+        for key in ((head, account), (head, "")) if account else ((head, ""),):
+            counts = self.aliases.get(key)
+            if counts:
+                best, times = counts.most_common(1)[0]
+                # Several clients for one payer: the one matched most often wins, if clearly.
+                rivals = [c for c, n in counts.items() if c != best and n >= times]
+                return Identified({best} | set(rivals), "alias")
+        return None
+
+    def _exact(self, head: str, branch: str) -> Identified | None:
+        if branch and (head, branch) in self.branches:
+            return Identified(set(self.branches[(head, branch)]), "branch")
+        if branch and len(branch) >= 3:  # the branch name cut short by the bank
+            cut = {
+                c
+                for (h, b), ids in self.branches.items()
+                if h == head and b.startswith(branch)
+                for c in ids
+            }
+            if len(cut) == 1:
+                return Identified(cut, "branch")
+        if head in self.head_offices:
+            return Identified(set(self.head_offices[head]), "name")
+        if head in self.heads:
+            return Identified(set(self.heads[head]), "name")
+        return None
+
+    def _prefix(self, head: str) -> Identified | None:
+        # The payer's key cut short: it begins a client's key.
+        if len(head) >= MIN_PREFIX:
+            start = bisect.bisect_left(self.sorted_keys, head)
+            keys = []
+            for key in self.sorted_keys[start:]:
+                if not key.startswith(head):
+                    break
+                keys.append(key)
+            if keys:
+                ids = set().union(*(self.head_offices.get(k) or self.heads[k] for k in keys))
+                return Identified(ids, "prefix")
+        # The client's key followed by the stump of a legal form: SHARMA TRADERS PR.
+        if head.isascii():
+            for cut in range(1, 9):
+                stem, stump = head[:-cut], head[-cut:]
+                if stem in self.heads and any(w.startswith(stump) for w in _LEGAL_WORDS):
+                    return Identified(
+                        set(self.head_offices.get(stem) or self.heads[stem]), "prefix"
+                    )
+        return None
+
+    def _fuzzy(self, names: list[str], limit: int = 3) -> list[tuple[int, float]]:
+        ranked: dict[int, float] = {}
+        for name in names[:2]:
+            head = split_branch(name)[0]
+            if len(head) < 3 or not self.fuzzy_keys:
+                continue
+            for key, score, _ in process.extract(
+                head, self.fuzzy_keys, scorer=fuzz.ratio, limit=limit, score_cutoff=75
+            ):
+                for client in self.heads[key]:
+                    ranked[client] = max(ranked.get(client, 0.0), score / 100)
+        return sorted(ranked.items(), key=lambda kv: -kv[1])[:limit]
