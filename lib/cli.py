@@ -82,14 +82,21 @@ def cmd_import(args: argparse.Namespace) -> dict:
 def cmd_export(args: argparse.Namespace) -> dict:
     from lib import reports
 
+    if args.what == "open-items" and args.as_of is None:
+        raise UsageError("export open-items needs --as-of YYYY-MM-DD")
     with connect(args.db) as db:
         count = reports.export(db, args.what, Path(args.file), as_of=args.as_of)
-    return {
-        "exported": args.what,
-        "file": args.file,
-        "rows": count,
-        "as_of": args.as_of.isoformat(),
-    }
+    as_of = args.as_of.isoformat() if args.as_of else None
+    return {"exported": args.what, "file": args.file, "rows": count, "as_of": as_of}
+
+
+@command("match")
+def cmd_match(args: argparse.Namespace) -> dict:
+    from lib.matching import auto_match
+
+    with connect(args.db) as db:
+        summary = auto_match(db, cli_actor(), as_of=args.as_of or date.today())
+    return summary.as_dict()
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -196,9 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="day/month order when a date column fits both (default DMY)",
     )
     exp = sub.add_parser("export", help="export a report")
-    exp.add_argument("what", choices=["open-items"])
+    exp.add_argument("what", choices=["open-items", "allocations"])
     exp.add_argument("file", help="FILE.csv or FILE.xlsx")
-    exp.add_argument("--as-of", type=_date, required=True, help="YYYY-MM-DD")
+    exp.add_argument("--as-of", type=_date, help="YYYY-MM-DD (open items)")
+    match = sub.add_parser("match", help="auto-match every unapplied receipt")
+    match.add_argument("--as-of", type=_date, default=None, help="default: today")
     _user_parser(sub)
     sub.add_parser("migrate", help="create or migrate the database")
     demo = sub.add_parser("demo", help="fill an empty database with the demo ledger")

@@ -28,8 +28,8 @@ NUMBER_FORMATS = {0: "#,##0", 2: "#,##0.00"}
 class Column:
     """One exported column: its key in the row, its heading, and how to write it.
 
-    ``kind`` is ``text``, ``date``, ``int`` or ``money``; a money column takes its currency
-    from the row's ``currency_key``.
+    ``kind`` is ``text``, ``date``, ``int``, ``number`` or ``money``; a money column takes its
+    currency from the row's ``currency_key``.
     """
 
     key: str

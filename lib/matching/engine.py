@@ -250,6 +250,9 @@ def _by_client(case: Case) -> Decision | None:
     for how, fees in _tries(case):
         if how == "single":
             singles = [i for i in candidates if case.single(i, fees)]
+            if singles and fees is None and _group_fits_too(case, candidates):
+                return _suggest(case, singles, f"{payer}; one invoice less a fee from the table, "
+                                "or several invoices, fit the amount", 0.5)
             if singles:
                 return _singles(case, singles, fees, payer)
         elif len(candidates) > 1 and case.payer:
@@ -259,6 +262,11 @@ def _by_client(case: Case) -> Decision | None:
     _, ambiguous = case.group_plan(candidates)
     why = "several sets of invoices add up" if ambiguous else "no invoice or set settles it"
     return _suggest(case, candidates, f"{payer}; {why}", 0.5)
+
+
+def _group_fits_too(case: Case, candidates: list[Inv]) -> bool:
+    # A guessed fee on one invoice competes with a guessed fee on a month's invoices.
+    return len(candidates) > 1 and case.group_plan(candidates)[0] is not None
 
 
 def _tries(case: Case) -> list[tuple[str, frozenset[int] | None]]:

@@ -51,6 +51,8 @@ def assign(waiting: list[Waiting], usual: int | None) -> dict[int, Plan]:
         {p.parts[0].inv.id: p.parts[0].inv for w in receipts for p in w.options}.values(),
         key=lambda i: (i.due_date, i.invoice_date, i.no),
     )
+    if len(receipts) < 2 and usual is None:
+        return {}  # one receipt fits any delay: nothing says which month it was for
     readings = _alignments(receipts, invoices, usual)
     if not readings:
         return {}
@@ -79,6 +81,8 @@ def _alignments(
 ) -> list[tuple[float, list[int | None], int]]:
     """The alignment for every plausible delay, best first. The delays tried are the ones
     the pairs themselves suggest, and the payer's record."""
+    if len(receipts) == 1 and usual is not None:
+        return [(*_align(receipts, invoices, usual), usual)]  # the payer's record decides
     seen = {_days(p.parts[0].inv.due_date, w.paid) for w in receipts for p in w.options}
     delays = sorted({d for d in seen if EARLIEST <= d <= 120} | {0, *([usual] if usual else [])})
     found = [(*_align(receipts, invoices, delay), delay) for delay in delays]

@@ -100,7 +100,7 @@ def _settle_equal(
         item.options = undisputed or item.options  # a disputed twin is not what they paid
     payer = decided[bucket[0].index][1].client_id
     lags = book.lags.get(payer or -1, [])
-    usual = sorted(lags)[len(lags) // 2] if len(lags) >= 2 else None
+    usual = sorted(lags)[len(lags) // 2] if len(lags) >= 3 else None
     chosen = assign(bucket, usual)
     for item in sorted(bucket, key=lambda w: (w.paid, w.index)):
         receipt, waiting = decided[item.index]
