@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import jaconv
 
@@ -187,6 +188,7 @@ def normalise_name(name: str) -> str:
     return key
 
 
+@lru_cache(maxsize=1 << 16)  # statements repeat the same payers all year
 def split_branch(name: str) -> tuple[str, str]:
     """Normalised keys of the head-office part and of the branch part ('' when no branch).
 

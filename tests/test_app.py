@@ -86,9 +86,9 @@ def test_wrong_password_is_refused_and_five_lock_the_account(app_db):
 @pytest.mark.parametrize(
     "role,expected",
     [
-        ("lead", {"Home", "Clients", "Upload", "Users", "Audit log"}),
-        ("collector", {"Home", "Clients", "Upload"}),
-        ("intern", {"Home", "Clients"}),
+        ("lead", {"Home", "Clients", "Matching", "Upload", "Users", "Audit log"}),
+        ("collector", {"Home", "Clients", "Matching", "Upload"}),
+        ("intern", {"Home", "Clients", "Matching"}),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(role, expected):

@@ -41,7 +41,8 @@ DEFAULT_TRANSFER_FEES = (
 )
 DEFAULT_TDS_RATES_BP = (100, 200, 500, 1000)
 MAX_GROUP = 12
-SEARCH_BUDGET = 20_000
+SEARCH_BUDGET = 5_000
+SEARCH_WIDTH = 16  # the oldest invoices a free search looks at
 
 
 @dataclass
@@ -206,7 +207,8 @@ def find_group(
                 return plan, False
     wanted = {i.id for i in must}
     found: list[Plan] = []
-    for subset in _subsets(invs, received, card_fee, rules, fees):
+    search = Search()
+    for subset in _subsets(invs, received, card_fee, fees, search):
         if not wanted <= {i.id for i in subset}:
             continue
         plan = settle(subset, received, card_fee, rules, payer, fees=fees)
@@ -214,7 +216,17 @@ def find_group(
             found.append(plan)
             if len(found) > 1:
                 return None, True
+    if found and not search.complete:
+        return None, True  # one set found, but the search stopped early: it may not be alone
     return (found[0], False) if found else (None, False)
+
+
+@dataclass
+class Search:
+    """Whether a bounded subset search looked at everything it could."""
+
+    steps: int = SEARCH_BUDGET
+    complete: bool = True
 
 
 def _same(a: Plan, b: Plan) -> bool:
@@ -222,7 +234,7 @@ def _same(a: Plan, b: Plan) -> bool:
 
 
 def _subsets(
-    invs: Sequence[Inv], received: int, card_fee: int, rules: Rules, fees: frozenset[int]
+    invs: Sequence[Inv], received: int, card_fee: int, fees: frozenset[int], search: Search
 ) -> Iterator[list[Inv]]:
     """Subsets (2 to MAX_GROUP invoices, oldest first) whose total could settle the receipt,
     within a fixed budget of steps."""
@@ -231,15 +243,17 @@ def _subsets(
         ceiling = max(ceiling, received * 100 // 89 + 100)  # TDS up to 10% of pre-GST value
     floor = received + card_fee
     items = [i for i in invs if 0 < i.outstanding <= ceiling]
-    budget = [SEARCH_BUDGET]
+    if len(items) > SEARCH_WIDTH:
+        items, search.complete = items[:SEARCH_WIDTH], False
     suffix = [0] * (len(items) + 1)
     for k in range(len(items) - 1, -1, -1):
         suffix[k] = suffix[k + 1] + items[k].outstanding
 
     def walk(start: int, chosen: list[Inv], total: int) -> Iterator[list[Inv]]:
-        if budget[0] <= 0:
+        if search.steps <= 0:
+            search.complete = False
             return
-        budget[0] -= 1
+        search.steps -= 1
         if len(chosen) >= 2 and floor <= total <= ceiling:
             yield list(chosen)
         if len(chosen) == MAX_GROUP:

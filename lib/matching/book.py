@@ -48,6 +48,7 @@ class Book:
     by_digits: dict[str, list[int]] = field(default_factory=dict)
     by_tail: dict[int, list[int]] = field(default_factory=dict)
     by_client: dict[int, list[Inv]] = field(default_factory=dict)
+    by_amount: dict[tuple[str, int], list[Inv]] = field(default_factory=dict)  # as loaded
     clients: dict[int, Client] = field(default_factory=dict)
     names: NameIndex = field(default_factory=NameIndex)
     rules: Rules = field(default_factory=Rules)
@@ -125,6 +126,7 @@ def _load_invoices(db: Database, book: Book, as_of: date) -> None:
         if inv.outstanding > 0:
             book.invoices[inv.id] = inv
             book.by_client.setdefault(inv.client_id, []).append(inv)
+            book.by_amount.setdefault((inv.currency, inv.outstanding), []).append(inv)
 
 
 def load_rules(db: Database) -> Rules:

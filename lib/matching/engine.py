@@ -251,8 +251,13 @@ def _by_client(case: Case) -> Decision | None:
         if how == "single":
             singles = [i for i in candidates if case.single(i, fees)]
             if singles and fees is None and _group_fits_too(case, candidates):
-                return _suggest(case, singles, f"{payer}; one invoice less a fee from the table, "
-                                "or several invoices, fit the amount", 0.5)
+                return _suggest(
+                    case,
+                    singles,
+                    f"{payer}; one invoice less a fee from the table, "
+                    "or several invoices, fit the amount",
+                    0.5,
+                )
             if singles:
                 return _singles(case, singles, fees, payer)
         elif len(candidates) > 1 and case.payer:
@@ -314,8 +319,8 @@ def _by_card_amount(case: Case) -> Decision | None:
     gross = r.amount + r.fee
     same = [
         i
-        for i in case.book.invoices.values()
-        if i.outstanding == gross and i.currency == r.currency and i.invoice_date <= r.value_date
+        for i in case.book.by_amount.get((r.currency, gross), ())
+        if i.outstanding == gross and i.invoice_date <= r.value_date
     ]
     if len(same) > 1:  # a cardholder's own name: among the clients who pay by card
         same = [i for i in same if i.client_id in case.book.card_clients]
@@ -347,7 +352,7 @@ def _unplaced(case: Case) -> Decision:
             f"{case.payer_text()}; no open invoice in {r.currency}",
             client_id=case.payer,
         )
-    for client_id, score in case.who.suggestions:
+    for client_id, score in book.names.resemble(line.names):
         candidates = book.open_of(book.group(client_id), r.currency, r.value_date)
         singles = [i for i in candidates if case.plan([i])]
         if singles:

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from lib.kana import split_branch
 
 MIN_PREFIX = 5  # a cut-off key shorter than this says too little
+MAX_PREFIX_CLIENTS = 3
 # What a bank leaves of a legal form when it cuts a name: PVT L, PRIVATE LIM, & C …
 _LEGAL_WORDS = (
     "PRIVATE",
@@ -40,7 +41,6 @@ class Identified:
     clients: set[int] = field(default_factory=set)
     how: str = ""  # alias, name, branch, prefix
     name: str = ""
-    suggestions: list[tuple[int, float]] = field(default_factory=list)
 
     @property
     def unique(self) -> int | None:
@@ -91,7 +91,7 @@ class NameIndex:
             if found:
                 found.name = name
                 return found
-        return Identified(suggestions=self._fuzzy(names))
+        return Identified()
 
     def _alias(self, head: str, account: str) -> Identified | None:
         for key in ((head, account), (head, "")) if account else ((head, ""),):
@@ -132,7 +132,8 @@ class NameIndex:
                 keys.append(key)
             if keys:
                 ids = set().union(*(self.head_offices.get(k) or self.heads[k] for k in keys))
-                return Identified(ids, "prefix")
+                # A stump that begins many names identifies nobody.
+                return Identified(ids, "prefix") if len(ids) <= MAX_PREFIX_CLIENTS else None
         # The client's key followed by the stump of a legal form: SHARMA TRADERS PR.
         if head.isascii():
             for cut in range(1, 9):
@@ -143,7 +144,8 @@ class NameIndex:
                     )
         return None
 
-    def _fuzzy(self, names: list[str], limit: int = 3) -> list[tuple[int, float]]:
+    def resemble(self, names: list[str], limit: int = 3) -> list[tuple[int, float]]:
+        """Clients whose names look like the payer's (for suggestions only), best first."""
         ranked: dict[int, float] = {}
         for name in names[:2]:
             head = split_branch(name)[0]

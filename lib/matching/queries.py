@@ -14,6 +14,7 @@ from lib.auth import Actor, require
 from lib.db import transaction, utc_now
 from lib.kana import split_branch
 from lib.matching.book import SETTINGS_FEES, SETTINGS_TDS, load_rules
+from lib.matching.text import shown_payer
 
 UNAPPLIED = """
 SELECT r.*, c.client_code, c.name AS client_name,
@@ -28,16 +29,20 @@ SELECT r.*, c.client_code, c.name AS client_name,
 """
 
 
+def _with_payer(rows) -> list[dict[str, Any]]:
+    return [{**row, "payer": shown_payer(row["payer_name"], row["memo"])} for row in rows]
+
+
 def suspense(db: Database, as_of: date) -> list[dict[str, Any]]:
     """Receipts whose payer or purpose is unknown, oldest first, with their age and reason."""
     sql = UNAPPLIED + " AND r.client_id IS NULL ORDER BY r.value_date, r.id"
-    return list(db.query(sql, {"as_of": as_of.isoformat()}))
+    return _with_payer(db.query(sql, {"as_of": as_of.isoformat()}))
 
 
 def on_account(db: Database, as_of: date) -> list[dict[str, Any]]:
     """Receipts of known clients with money not yet applied to invoices."""
     sql = UNAPPLIED + " AND r.client_id IS NOT NULL ORDER BY c.client_code, r.value_date"
-    return list(db.query(sql, {"as_of": as_of.isoformat()}))
+    return _with_payer(db.query(sql, {"as_of": as_of.isoformat()}))
 
 
 def review_queue(db: Database) -> list[dict[str, Any]]:
@@ -51,7 +56,7 @@ def review_queue(db: Database) -> list[dict[str, Any]]:
         " AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.receipt_id = r.id"
         " AND a.reversed_at IS NULL) ORDER BY s.confidence DESC, r.value_date"
     )
-    return [{**row, "lines": json.loads(row["lines"])} for row in rows]
+    return [{**row, "lines": json.loads(row["lines"])} for row in _with_payer(rows)]
 
 
 def receipt_matches(db: Database, receipt_id: int) -> list[dict[str, Any]]:

@@ -72,6 +72,15 @@ def read_line(payer_name: str | None, memo: str | None) -> Line:
     return line
 
 
+def shown_payer(payer_name: str | None, memo: str | None) -> str:
+    """The payer as a collector would name it: the payer column, else the name in the
+    narration (Indian banks have no payer column)."""
+    if payer_name and payer_name.strip():
+        return payer_name.strip()
+    names = read_line(None, memo).names
+    return names[-1] if names else ""
+
+
 def _narration(memo: str) -> dict | None:
     for pattern in _NARRATIONS:
         match = pattern.match(memo)

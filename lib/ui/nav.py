@@ -30,22 +30,20 @@ class PageSpec:
     default: bool = False
 
 
+# fmt: off
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home_page.py", "Home", ":material/home:", "view", "Work", "home", True),
     PageSpec("pages/clients_page.py", "Clients", ":material/groups:", "view", "Work", "clients"),
-    PageSpec(
-        "pages/upload_page.py", "Upload", ":material/upload_file:", "import", "Work", "upload"
-    ),
-    PageSpec(
-        "pages/users_page.py",
-        "Users",
-        ":material/manage_accounts:",
-        "manage_users",
-        "Admin",
-        "users",
-    ),
-    PageSpec("pages/audit_page.py", "Audit log", ":material/history:", "audit", "Admin", "audit"),
+    PageSpec("pages/matching_page.py", "Matching", ":material/join_inner:", "view", "Work",
+             "matching"),
+    PageSpec("pages/upload_page.py", "Upload", ":material/upload_file:", "import", "Work",
+             "upload"),
+    PageSpec("pages/users_page.py", "Users", ":material/manage_accounts:", "manage_users",
+             "Admin", "users"),
+    PageSpec("pages/audit_page.py", "Audit log", ":material/history:", "audit", "Admin",
+             "audit"),
 )
+# fmt: on
 
 
 def visible_pages(actor: Actor | None) -> list[PageSpec]:
