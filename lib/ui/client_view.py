@@ -158,20 +158,27 @@ def _master(client: dict, me: Actor) -> None:
                 "Segment", clients.SEGMENTS, index=clients.SEGMENTS.index(client["segment"])
             ),
             "owner": b.text_input("Owner (username)", client["owner"] or ""),
-            "email": a.text_input("Email", client["email"] or ""),
-            "phone": b.text_input("Phone", client["phone"] or ""),
-            "currency": a.selectbox(
+            "contact_name": a.text_input(
+                "Contact person",
+                client.get("contact_name") or "",
+                placeholder="e.g. 経理部 田中 / Mr Rao",
+            ),
+            "email": b.text_input("Email", client["email"] or ""),
+            "phone": a.text_input("Phone", client["phone"] or ""),
+            "currency": b.selectbox(
                 "Currency",
                 list(CURRENCIES),
                 index=list(CURRENCIES).index(client["currency"] or "JPY"),
             ),
-            "terms_days": b.number_input(
+            "terms_days": a.number_input(
                 "Payment terms (days)", 0, 366, int(client["terms_days"] or 0)
             ),
-            "language": a.selectbox(
-                "Letters in", ["en", "ja"], index=["en", "ja"].index(client["language"])
+            "language": b.selectbox(
+                "Letters and reminders in",
+                ["en", "ja"],
+                index=["en", "ja"].index(client["language"]),
             ),
-            "address": b.text_area("Address", client["address"] or ""),
+            "address": a.text_area("Address", client["address"] or ""),
         }
         saved = st.form_submit_button("Save changes", disabled=not editable, type="primary")
     if not editable:
