@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import smtplib
 import ssl
+import uuid
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -24,7 +25,9 @@ from sqlite_utils import Database
 from lib import audit
 from lib.auth import Actor, require
 from lib.db import transaction, utc_now
-from lib.followups.mailer import STALE_SENDING, Outcome, SmtpConfig
+from lib.followups.compose import Draft, render_draft, sender_for
+from lib.followups.mailer import STALE_SENDING, Outcome, SmtpConfig, queue
+from lib.followups.settings import load as load_settings
 
 Connect = Callable[[SmtpConfig], smtplib.SMTP]
 
@@ -199,3 +202,26 @@ def eml_zip(db: Database, email_ids: Sequence[int]) -> bytes:
             name = row["idempotency_key"].replace("|", "-") + ".eml"
             archive.writestr(name, row["raw"])
     return buffer.getvalue()
+
+
+def send_reminders(
+    db: Database,
+    actor: Actor,
+    drafts: Sequence[Draft],
+    on: date,
+    config: SmtpConfig | None,
+    batch: str | None = None,
+    opener: Connect = connect,
+) -> list[Outcome]:
+    """Render, store and send the chosen reminders (one per client); a reminder already
+    stored today for the same client and step is never made again, only sent if it has not
+    gone yet. Returns one outcome per client."""
+    require(actor, "send_email")
+    settings = load_settings(db)
+    me = {"name": actor.name or actor.username, "email": ""}
+    for draft in drafts:
+        if not draft.subject and not draft.problem:
+            render_draft(db, draft, on, settings, sender_for(db, draft.client, me))
+    batch = batch or f"{on.isoformat()}-{actor.username}-{uuid.uuid4().hex[:8]}"
+    ids, done = queue(db, actor, drafts, on, config.sender if config else "", batch)
+    return done + deliver(db, actor, ids, config, on, opener=opener)
