@@ -175,3 +175,19 @@ def test_cancelling_needs_a_reason_and_a_role(db, promised):
         cancel_promise(db, Actor("x", "intern"), promise_id, " ")
     with pytest.raises(PermissionDenied):
         cancel_promise(db, Actor("x", "visitor"), promise_id, "no")
+
+
+def test_instalments_are_split_evenly_in_minor_units():
+    from lib.followups.promises import split_plan
+
+    assert split_plan(100_000, date(2026, 1, 31), 3) == [
+        (date(2026, 1, 31), 33_334),
+        (date(2026, 2, 28), 33_333),
+        (date(2026, 3, 31), 33_333),
+    ]
+    assert split_plan(10_00, date(2026, 12, 1), 2, "fortnight") == [
+        (date(2026, 12, 1), 5_00),
+        (date(2026, 12, 15), 5_00),
+    ]
+    with pytest.raises(FollowUpError):
+        split_plan(100, date(2026, 1, 1), 0)

@@ -242,3 +242,31 @@ def promises(
             row["verdict"] = Verdict("cancelled", row["amount"], 0, row["verdict"].paid)
         row["text"] = describe(row, as_of)
     return rows
+
+
+EVERY = {"week": 7, "fortnight": 14, "month": 0}
+
+
+def split_plan(total: int, first: date, count: int, every: str = "month") -> list[tuple[date, int]]:
+    """``total`` in ``count`` equal instalments from ``first``, weekly, fortnightly or
+    monthly (same day of the month, or its last day); any remainder goes in the first one."""
+    if count < 1 or every not in EVERY:
+        raise FollowUpError("choose how many instalments, and how often")
+    share, rest = divmod(total, count)
+    plan = []
+    for n in range(count):
+        if EVERY[every]:
+            day = first + timedelta(days=EVERY[every] * n)
+        else:
+            year, month = divmod(first.month - 1 + n, 12)
+            day = _clamp(first.year + year, month + 1, first.day)
+        plan.append((day, share + (rest if n == 0 else 0)))
+    return plan
+
+
+def _clamp(year: int, month: int, day: int) -> date:
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1
