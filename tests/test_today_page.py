@@ -88,15 +88,10 @@ def current_client(at) -> str:
 
 
 def log(at, outcome: str, note: str = ""):
-    at.button_group(key=next(k for k in keys(at) if k.endswith("-outcome"))).set_value(outcome)
-    at.run()
+    next(r for r in at.radio if r.label == "Outcome").set_value(outcome).run()
     if note:
         next(t for t in at.text_area if t.label == "Note").input(note)
     return at
-
-
-def keys(at) -> list[str]:
-    return [w.key for w in at.button_group if w.key]
 
 
 def test_the_worklist_puts_the_broken_promise_first_with_its_reason(ledger):

@@ -80,5 +80,10 @@ STEP_CHANNELS: dict[str, str] = {
 }
 
 
+def dmy(iso: str | None) -> str:
+    """An ISO date as the team writes it in text: 25/11/2026 (empty for None)."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if iso and len(iso) >= 10 else (iso or "")
+
+
 class FollowUpError(ValueError):
     """A follow-up write that cannot be made; the message says why, in the team's words."""

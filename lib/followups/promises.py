@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from lib import audit
 from lib.auth import Actor, require
 from lib.db import transaction, utc_now
-from lib.followups import FollowUpError
+from lib.followups import FollowUpError, dmy
 from lib.money import format_money
 
 STATES = {
@@ -110,12 +110,8 @@ def describe(promise: dict[str, Any], as_of: date) -> str:
     if due == as_of.isoformat():
         return f"promise of {part} due today"
     if verdict.in_grace:
-        return f"promise of {part} was due {_dmy(due)}, waiting for the money"
-    return f"promised {part} by {_dmy(due)}"
-
-
-def _dmy(iso: str) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if len(iso) >= 10 else iso
+        return f"promise of {part} was due {dmy(due)}, waiting for the money"
+    return f"promised {part} by {dmy(due)}"
 
 
 def check_plan(instalments: Sequence[tuple[date, int]], made_on: date) -> list[tuple[str, int]]:

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from lib.followups import dmy
 from lib.money import format_money
 
 UNITS = {"JPY": 10_000, "INR": 5_000_00, "USD": 60_00}  # minor units per score unit
@@ -52,10 +53,6 @@ def age_weight(days_past_due: int) -> int:
 def weighted_units(outstanding: int, currency: str, days_past_due: int) -> int:
     """An overdue amount in score units, weighted by age (integers: no float money)."""
     return outstanding * age_weight(days_past_due) // (UNITS.get(currency, 10_000) * 100)
-
-
-def _dmy(iso: str) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
 
 
 def score(facts: Facts, as_of: date) -> tuple[int, list[tuple[int, str]]]:
@@ -103,9 +100,9 @@ def _contact_parts(facts: Facts, as_of: date) -> list[tuple[int, str]]:
     if nxt and nxt == today:
         parts.append((30, "follow-up planned for today"))
     elif nxt and nxt < today and (facts.last_contact or "") <= nxt:
-        parts.append((30, f"planned follow-up on {_dmy(nxt)} missed"))
+        parts.append((30, f"planned follow-up on {dmy(nxt)} missed"))
     elif nxt and nxt > today:
-        parts.append((-30, f"next follow-up on {_dmy(nxt)}"))
+        parts.append((-30, f"next follow-up on {dmy(nxt)}"))
     return parts
 
 

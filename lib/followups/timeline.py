@@ -21,6 +21,7 @@ from lib.followups import (
     OUTCOMES,
     RESOLUTIONS,
     TEAMS,
+    dmy,
 )
 from lib.followups.promises import STATES, promises
 from lib.money import format_money
@@ -53,7 +54,9 @@ def client_timeline(
     params = {"client": client_id, "as_of": as_of.isoformat()}
     events = [_follow_up(f) for f in db.query(FOLLOW_UPS, params)]
     for p in promises(db, as_of, grace_days, client_id=client_id):
-        plan = ", ".join(f"{format_money(a, p['currency'])} by {d}" for d, a in p["instalments"])
+        plan = ", ".join(
+            f"{format_money(a, p['currency'])} by {dmy(d)}" for d, a in p["instalments"]
+        )
         state = STATES[p["verdict"].state]
         events.append(
             _event(
@@ -116,7 +119,7 @@ def _follow_up(f: dict) -> dict:
         )
     what = OUTCOMES[f["outcome"]] + (f": {f['note']}" if f["note"] else "")
     if f["next_action_on"]:
-        what += f" · next follow-up {f['next_action_on']}"
+        what += f" · next follow-up {dmy(f['next_action_on'])}"
     return _event(
         f["contacted_on"],
         f["created_at"],

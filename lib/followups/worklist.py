@@ -26,10 +26,10 @@ from lib.money import format_money
 
 BUCKETS = ("1-30", "31-60", "61-90", "90+")
 DISPUTE_FILTERS = {
-    "": "Leave out clients with everything disputed",
-    "with": "Clients with a disputed invoice",
-    "without": "Clients without disputes",
-    "only": "Only clients with everything disputed",
+    "": "Hide all-disputed",
+    "with": "With a dispute",
+    "without": "No disputes",
+    "only": "Only all-disputed",
 }
 
 

@@ -72,22 +72,23 @@ def quick_log(
 ) -> bool:
     """Draw the form for a client (its open ``items``); True once a follow-up is saved."""
     key = f"{key}-{client_id}"
-    a, b = st.columns([2, 5])
-    channel = a.segmented_control(
+    channel = st.segmented_control(
         "Channel",
-        list(CHANNELS)[:3],
+        list(CHANNELS),
         format_func=CHANNELS.get,
         default="call",
         key=f"{key}-channel",
+        width="stretch",
     )
-    more = a.selectbox(
-        "Other channel",
-        ["", *list(CHANNELS)[3:]],
-        format_func=lambda c: CHANNELS.get(c, "or visit, meeting, WhatsApp…"),
-        key=f"{key}-more",
-        label_visibility="collapsed",
+    # A radio wraps onto a second line; pills would hide the last outcomes behind a scroll.
+    outcome = st.radio(
+        "Outcome",
+        LOGGABLE_OUTCOMES,
+        index=None,
+        format_func=OUTCOMES.get,
+        key=f"{key}-outcome",
+        horizontal=True,
     )
-    outcome = b.pills("Outcome", LOGGABLE_OUTCOMES, format_func=OUTCOMES.get, key=f"{key}-outcome")
     note = st.text_area("Note", key=f"{key}-note", height=68, placeholder="What was said")
     promise: tuple[list, str] | None = ([], "")
     reason = None
@@ -118,7 +119,7 @@ def quick_log(
     plan, currency = promise or ([], "")
     entry = FollowUp(
         client_id=client_id,
-        channel=more or channel or "call",
+        channel=channel or "call",
         outcome=outcome,
         note=note,
         next_action_on=next_on,

@@ -19,6 +19,7 @@ from lib.ui import format as fmt
 from lib.ui.context import db
 
 SEND = "Send"
+LANGUAGES = {"en": "English", "ja": "日本語"}
 STATUS_LABELS = {
     "sent": "Sent",
     "prepared": "Prepared (.eml)",
@@ -43,7 +44,7 @@ def preview_table(drafts: list[Draft]) -> list[Draft]:
                 "Client": f"{d.client['client_code']} {d.client['name']}",
                 "To": ", ".join(d.to) or "—",
                 "Step": d.step["name"],
-                "Language": d.client["language"],
+                "Language": LANGUAGES.get(d.client["language"], d.client["language"]),
                 "Invoices": len(d.items),
                 "Amount": " + ".join(format_money(v, c) for c, v in sorted(d.totals.items())),
                 "Note": d.problem or ("sent today" if d.sent_on else d.hold),

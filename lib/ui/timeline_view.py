@@ -35,7 +35,7 @@ def follow_ups_tab(client: dict, me: Actor, as_of: date) -> None:
     items = client_open_items(db(), client["id"], as_of)
     if flash := st.session_state.pop("kaishu_flash_log", None):
         st.success(flash, icon=":material/check_circle:")
-    with st.expander("Log a call, email or visit", expanded=True, icon=":material/call:"):
+    with st.expander("Log a call, email or visit", icon=":material/call:"):
         if quick_log(client["id"], client["name"], items, me, as_of, key="client"):
             st.rerun()
     _requests(client, me, as_of)
@@ -45,7 +45,8 @@ def follow_ups_tab(client: dict, me: Actor, as_of: date) -> None:
     _note_form(client, items, me, as_of)
     events = client_timeline(db(), client["id"], as_of, grace)
     st.markdown("**Timeline**")
-    fmt.show(events, TIMELINE_COLUMNS, empty="Nothing logged yet.", key="timeline", height=360)
+    height = "auto" if len(events) <= 10 else 400
+    fmt.show(events, TIMELINE_COLUMNS, empty="Nothing logged yet.", key="timeline", height=height)
     _emails(events)
 
 

@@ -24,7 +24,6 @@ LIST_COLUMNS = [
     ("overdue", "Overdue", "money"),
     ("oldest_days", "Days late", "int"),
     ("reason", "Why now", "text"),
-    ("step", "Step due", "text"),
     ("last_contact", "Last contact", "date"),
     ("owner", "Owner", "text"),
 ]
@@ -126,13 +125,13 @@ def client_card(row: dict, as_of: date) -> list[dict]:
         " · ".join([row["client_code"], row["segment"], f"owner {row['owner'] or '—'}"])
         + ("  \n" + " · ".join(reach) if reach else "  \nno phone or email on file")
     )
-    a, b, c = st.columns(3)
+    a, b = st.columns([3, 2])
     a.metric("Overdue", row["overdue_text"] or "—")
-    b.metric("Oldest", f"{row['oldest_days']} days late")
-    c.metric("Score", row["score"], help=_score_help(row))
+    b.metric("Oldest", f"{row['oldest_days']} days")
     st.info(row["reason"], icon=":material/priority_high:")
-    if row["step"]:
-        st.caption(f"Policy step: {row['step']}" + (" (done)" if row["step_done"] else ""))
+    st.caption(f"Score {row['score']} = " + " ".join(f"{p:+d} {t}" for p, t in row["parts"]))
+    if row["step"] and row["step_done"]:
+        st.caption(f"Policy step {row['step']}: done")
     items = client_open_items(db(), row["client_id"], as_of)
     fmt.show(
         items,
@@ -148,10 +147,6 @@ def client_card(row: dict, as_of: date) -> list[dict]:
     )
     _recent(row["client_id"])
     return items
-
-
-def _score_help(row: dict) -> str:
-    return "  \n".join(f"{p:+d} {text}" for p, text in row["parts"])
 
 
 def _recent(client_id: int) -> None:
