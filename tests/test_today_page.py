@@ -249,3 +249,17 @@ def test_the_lead_edits_a_template_and_a_broken_one_is_refused(ledger):
         ).fetchone()[0]
         == 1
     )
+
+
+def test_a_pending_promise_can_be_cancelled_on_the_client_page(ledger):
+    db = connect(ledger)
+    sharma = db.execute("SELECT id FROM clients WHERE client_code = 'IN0001'").fetchone()[0]
+    make_promise(db, sharma, [((TODAY + timedelta(days=5)).isoformat(), 50_000_00)], ago(1))
+    at = open_app("priya", "pages/clients_page.py", query={"client": "IN0001"})
+    promised = next(d.value for d in at.dataframe if "State" in d.value.columns)
+    assert list(promised["State"]) == ["Pending"]
+    next(t for t in at.text_input if t.label == "Why").input("logged on the wrong client")
+    next(b for b in at.button if b.label == "Cancel the promise").click().run()
+    assert not at.exception and not at.error
+    promised = next(d.value for d in at.dataframe if "State" in d.value.columns)
+    assert list(promised["State"]) == ["Cancelled"]

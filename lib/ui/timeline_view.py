@@ -12,7 +12,7 @@ from lib.followups import NOTE_KINDS, RESOLUTIONS, TEAMS, FollowUpError
 from lib.followups import notes as nt
 from lib.followups.disputes import client_disputes, resolve_dispute
 from lib.followups.ledger import client_open_items
-from lib.followups.promises import STATES, promises
+from lib.followups.promises import STATES, cancel_promise, promises
 from lib.followups.sending import email
 from lib.followups.settings import load as load_settings
 from lib.followups.timeline import client_timeline
@@ -40,7 +40,7 @@ def follow_ups_tab(client: dict, me: Actor, as_of: date) -> None:
             st.rerun()
     _requests(client, me, as_of)
     grace = load_settings(db()).grace_days
-    _promises(client, as_of, grace)
+    _promises(client, me, as_of, grace)
     _disputes(client, items, me, as_of)
     _note_form(client, items, me, as_of)
     events = client_timeline(db(), client["id"], as_of, grace)
@@ -63,7 +63,7 @@ def _requests(client: dict, me: Actor, as_of: date) -> None:
         request_row({**n, "client_code": client["client_code"]}, me, as_of, prefix="client")
 
 
-def _promises(client: dict, as_of: date, grace: int) -> None:
+def _promises(client: dict, me: Actor, as_of: date, grace: int) -> None:
     found = promises(db(), as_of, grace, client_id=client["id"])
     if not found:
         return
@@ -95,6 +95,24 @@ def _promises(client: dict, as_of: date, grace: int) -> None:
         empty="",
         key="promises",
     )
+    _cancel(me, [p for p in found if p["verdict"].state == "pending"])
+
+
+def _cancel(me: Actor, pending: list[dict]) -> None:
+    """Withdraw a promise logged by mistake or replaced by a new agreement."""
+    if not pending:
+        return
+    with st.expander("Cancel a promise", icon=":material/undo:"):
+        labels = {p["id"]: f"{fmt.day(p['promised_on'])} · {p['text']}" for p in pending}
+        chosen = st.selectbox("Promise", list(labels), format_func=labels.get, key="cx-p")
+        why = st.text_input("Why", key="cx-why", placeholder="e.g. logged on the wrong client")
+        if st.button("Cancel the promise", key="cx-go"):
+            try:
+                cancel_promise(db(), me, chosen, why)
+            except FollowUpError as exc:
+                st.error(f"Not cancelled: {exc}.")
+            else:
+                st.rerun()
 
 
 def _disputes(client: dict, items: list[dict], me: Actor, as_of: date) -> None:
