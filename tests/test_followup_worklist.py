@@ -32,13 +32,13 @@ def test_the_score_is_the_sum_of_named_parts():
     assert parts == [
         (100, "promise of ¥330,000 broken 3 days ago"),
         (34, "¥330,000 overdue, oldest 45 days"),
-        (10, "no contact for 10 days"),
+        (10, "not spoken to for 10 days"),
         (10, "step due: Final notice"),
     ]
     assert total == 154
     assert scoring.reason(parts) == (
         "promise of ¥330,000 broken 3 days ago · ¥330,000 overdue, oldest 45 days"
-        " · no contact for 10 days"
+        " · not spoken to for 10 days"
     )
 
 
@@ -70,7 +70,7 @@ def test_planned_follow_ups_raise_or_lower_the_score():
     assert "next follow-up on 27/03/2026" in texts["later"]
     assert "planned follow-up on 15/03/2026 missed" in texts["missed"]
     never = scoring.score(scoring.Facts(**base), AS_OF)[1]
-    assert (25, "never contacted") in never
+    assert (25, "not spoken to yet") in never
 
 
 @pytest.fixture

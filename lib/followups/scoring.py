@@ -7,7 +7,8 @@ Parts, in points:
   hiding everything else.
 - the latest promise: broken +100, partly kept +80, due today +50, waiting in its grace +10,
   made and not yet due −40 (leave the client alone until then).
-- contact: never +25, else +1 per day since the last call, visit or message (at most +30).
+- personal contact (reminder emails do not count): none yet +25, else +1 per day since
+  the last call, visit, meeting or message (at most +30).
 - the planned next action: due today or missed +30, later −30.
 - the escalation step due and not yet done: email +10, call or letter +20, recovery +40.
 Clients already contacted today go to the bottom of the list whatever their score.
@@ -92,10 +93,10 @@ def _contact_parts(facts: Facts, as_of: date) -> list[tuple[int, str]]:
     today = as_of.isoformat()
     parts = []
     if not facts.last_contact:
-        parts.append((25, "never contacted"))
+        parts.append((25, "not spoken to yet"))
     elif facts.last_contact < today:
         days = (as_of - date.fromisoformat(facts.last_contact)).days
-        parts.append((min(days, 30), f"no contact for {days} day{'s' if days != 1 else ''}"))
+        parts.append((min(days, 30), f"not spoken to for {days} day{'s' if days != 1 else ''}"))
     nxt = facts.next_action_on
     if nxt and nxt == today:
         parts.append((30, "follow-up planned for today"))

@@ -117,6 +117,9 @@ def quick_log(
         st.error("Choose the outcome first.")
         return False
     plan, currency = promise or ([], "")
+    if outcome == "promised" and not plan:
+        st.error("Choose the date the client will pay by.")
+        return False
     entry = FollowUp(
         client_id=client_id,
         channel=channel or "call",

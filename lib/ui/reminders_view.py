@@ -79,12 +79,17 @@ def preview_one(drafts: list[Draft], me: Actor, as_of: date) -> None:
     draft = next(d for d in ready if d.client["client_code"] == code)
     sample = Draft(draft.client, draft.step, draft.items, draft.to)
     me_sender = {"name": me.name or me.username, "email": ""}
-    render_draft(
-        db(), sample, as_of, load_settings(db()), sender_for(db(), draft.client, me_sender)
-    )
+    settings = load_settings(db())
+    render_draft(db(), sample, as_of, settings, sender_for(db(), draft.client, me_sender))
     if sample.problem:
         st.warning(sample.problem)
         return
+    missing = [c for c in sorted(sample.totals) if not settings.bank_text(c)]
+    if missing:
+        st.warning(
+            f"No bank details for {', '.join(missing)} payments yet: the email shows “-” where "
+            "they go. The lead adds them on the Reminder policy page, under Our details."
+        )
     with st.container(border=True):
         st.markdown(f"**To:** {', '.join(sample.to)}")
         st.text(f"Subject: {sample.subject}")
