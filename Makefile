@@ -43,3 +43,4 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_worklist.py

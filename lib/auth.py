@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_clients": frozenset({"lead", "collector"}),
     "match": frozenset({"lead", "collector"}),
     "send_email": frozenset({"lead", "collector"}),
+    "assign_work": frozenset({"lead"}),
     "recovery": frozenset({"lead", "collector"}),
     "write_off": frozenset({"lead"}),
     "manage_users": frozenset({"lead"}),

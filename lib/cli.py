@@ -99,6 +99,20 @@ def cmd_match(args: argparse.Namespace) -> dict:
     return summary.as_dict()
 
 
+@command("worklist")
+def cmd_worklist(args: argparse.Namespace) -> dict:
+    from lib.followups.worklist import Filters, worklist
+
+    with connect(args.db) as db:
+        rows = worklist(db, args.as_of, Filters(owner=args.owner or ""))
+    keys = ("client_code", "name", "owner", "score", "reason", "overdue_text", "step")
+    return {
+        "as_of": args.as_of.isoformat(),
+        "clients": len(rows),
+        "worklist": [{k: r[k] for k in keys} for r in rows[: args.limit]],
+    }
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -208,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--as-of", type=_date, help="YYYY-MM-DD (open items)")
     match = sub.add_parser("match", help="auto-match every unapplied receipt")
     match.add_argument("--as-of", type=_date, default=None, help="default: today")
+    work = sub.add_parser("worklist", help="today's follow-up worklist, in calling order")
+    work.add_argument("--as-of", type=_date, required=True, help="YYYY-MM-DD")
+    work.add_argument("--owner", help="only this collector's clients")
+    work.add_argument("--limit", type=int, default=50, help="at most this many rows (50)")
     _user_parser(sub)
     sub.add_parser("migrate", help="create or migrate the database")
     demo = sub.add_parser("demo", help="fill an empty database with the demo ledger")

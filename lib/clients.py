@@ -24,6 +24,7 @@ EDITABLE = (
     "name_kana",
     "segment",
     "owner",
+    "contact_name",
     "email",
     "phone",
     "address",

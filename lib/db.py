@@ -439,3 +439,167 @@ CREATE INDEX receipts_suspense ON receipts (value_date) WHERE suspense_reason IS
 CREATE INDEX allocations_batch ON allocations (batch)
 """,
     )
+
+
+@migrations()
+def m004_follow_ups(db: Database) -> None:
+    """Follow-ups, promises to pay, disputes, notes and requests, dispatches, the escalation
+    policy with its email templates, and the emails sent (issue 5)."""
+    day = ISO_DATE
+    _run(
+        db,
+        f"""
+CREATE TABLE follow_ups (
+  id INTEGER PRIMARY KEY,
+  client_id INTEGER NOT NULL REFERENCES clients (id),
+  contacted_on TEXT NOT NULL CHECK (contacted_on {day}),
+  channel TEXT NOT NULL
+    CHECK (channel IN ('call', 'email', 'letter', 'visit', 'meeting', 'whatsapp')),
+  outcome TEXT NOT NULL CHECK (outcome IN ('reached', 'no_answer', 'wrong_contact', 'promised',
+    'disputed', 'says_paid', 'asked_statement', 'asked_copy', 'refused', 'sent')),
+  note TEXT NOT NULL DEFAULT '',
+  next_action_on TEXT CHECK (next_action_on IS NULL OR next_action_on {day}),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX follow_ups_client ON follow_ups (client_id, contacted_on);
+CREATE INDEX follow_ups_day ON follow_ups (contacted_on);
+CREATE TABLE follow_up_invoices (
+  follow_up_id INTEGER NOT NULL REFERENCES follow_ups (id),
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  PRIMARY KEY (follow_up_id, invoice_id)
+) WITHOUT ROWID;
+CREATE INDEX follow_up_invoices_invoice ON follow_up_invoices (invoice_id);
+CREATE TABLE promises (
+  id INTEGER PRIMARY KEY,
+  client_id INTEGER NOT NULL REFERENCES clients (id),
+  follow_up_id INTEGER REFERENCES follow_ups (id),
+  currency TEXT NOT NULL REFERENCES currencies (code),
+  amount INTEGER NOT NULL CHECK ({MONEY.format(col="amount")} AND amount > 0),
+  promised_on TEXT NOT NULL CHECK (promised_on {day}),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  cancelled_at TEXT,
+  cancelled_by TEXT,
+  cancel_reason TEXT
+);
+CREATE INDEX promises_client ON promises (client_id, promised_on);
+CREATE TABLE promise_instalments (
+  id INTEGER PRIMARY KEY,
+  promise_id INTEGER NOT NULL REFERENCES promises (id),
+  due_on TEXT NOT NULL CHECK (due_on {day}),
+  amount INTEGER NOT NULL CHECK ({MONEY.format(col="amount")} AND amount > 0),
+  UNIQUE (promise_id, due_on)
+);
+CREATE TABLE disputes (
+  id INTEGER PRIMARY KEY,
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  follow_up_id INTEGER REFERENCES follow_ups (id),
+  reason TEXT NOT NULL
+    CHECK (reason IN ('wrong_amount', 'service_issue', 'not_received', 'duplicate', 'other')),
+  note TEXT NOT NULL DEFAULT '',
+  opened_on TEXT NOT NULL CHECK (opened_on {day}),
+  opened_by TEXT NOT NULL,
+  opened_at TEXT NOT NULL,
+  resolution TEXT CHECK (resolution IS NULL OR resolution IN
+    ('payable', 'credit_note', 'corrected_invoice', 'withdrawn', 'other')),
+  resolution_note TEXT,
+  resolved_on TEXT CHECK (resolved_on IS NULL OR resolved_on {day}),
+  resolved_by TEXT,
+  resolved_at TEXT,
+  CHECK ((resolution IS NULL) = (resolved_at IS NULL))
+);
+CREATE UNIQUE INDEX disputes_one_open ON disputes (invoice_id) WHERE resolved_at IS NULL;
+CREATE TABLE notes (
+  id INTEGER PRIMARY KEY,
+  client_id INTEGER NOT NULL REFERENCES clients (id),
+  invoice_id INTEGER REFERENCES invoices (id),
+  follow_up_id INTEGER REFERENCES follow_ups (id),
+  kind TEXT NOT NULL
+    CHECK (kind IN ('note', 'request', 'resend_invoice', 'send_statement')),
+  body TEXT NOT NULL CHECK (length(trim(body)) > 0),
+  assignee TEXT,
+  team TEXT CHECK (team IS NULL OR team IN
+    ('sales', 'client_servicing', 'accounts', 'tokyo_office')),
+  due_on TEXT CHECK (due_on IS NULL OR due_on {day}),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  answer TEXT,
+  answered_by TEXT,
+  answered_at TEXT,
+  CHECK (kind = 'note' OR assignee IS NOT NULL OR team IS NOT NULL),
+  CHECK (kind <> 'note' OR answered_at IS NULL)
+);
+CREATE INDEX notes_client ON notes (client_id, created_at);
+CREATE INDEX notes_open_assignee ON notes (assignee) WHERE answered_at IS NULL;
+CREATE INDEX notes_open_creator ON notes (created_by) WHERE answered_at IS NULL;
+CREATE TABLE escalation_steps (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE CHECK (code GLOB '[a-z]*' AND length(code) <= 30),
+  name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+  days INTEGER NOT NULL CHECK (days BETWEEN -60 AND 3650),
+  channel TEXT NOT NULL CHECK (channel IN ('email', 'call', 'letter', 'recovery')),
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX escalation_steps_days ON escalation_steps (days) WHERE active = 1;
+CREATE TABLE email_templates (
+  id INTEGER PRIMARY KEY,
+  step_id INTEGER NOT NULL REFERENCES escalation_steps (id),
+  language TEXT NOT NULL CHECK (language IN ('en', 'ja')),
+  subject TEXT NOT NULL CHECK (length(trim(subject)) > 0),
+  body TEXT NOT NULL CHECK (length(trim(body)) > 0),
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (step_id, language)
+);
+CREATE TABLE emails (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  client_id INTEGER NOT NULL REFERENCES clients (id),
+  step_id INTEGER REFERENCES escalation_steps (id),
+  prepared_on TEXT NOT NULL CHECK (prepared_on {day}),
+  batch TEXT NOT NULL,
+  language TEXT NOT NULL CHECK (language IN ('en', 'ja')),
+  to_addrs TEXT NOT NULL CHECK (length(trim(to_addrs)) > 0),
+  subject TEXT NOT NULL,
+  body_text TEXT NOT NULL,
+  attachment_name TEXT,
+  message_id TEXT NOT NULL UNIQUE,
+  raw BLOB NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
+    ('pending', 'sending', 'sent', 'failed', 'prepared', 'superseded')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  attempted_at TEXT,
+  last_error TEXT,
+  follow_up_id INTEGER REFERENCES follow_ups (id),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  sent_at TEXT
+);
+CREATE INDEX emails_client ON emails (client_id, step_id, status);
+CREATE INDEX emails_status ON emails (status, prepared_on);
+CREATE TABLE email_invoices (
+  email_id INTEGER NOT NULL REFERENCES emails (id),
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  outstanding INTEGER NOT NULL CHECK ({MONEY.format(col="outstanding")}),
+  PRIMARY KEY (email_id, invoice_id)
+) WITHOUT ROWID;
+CREATE TABLE invoice_dispatches (
+  id INTEGER PRIMARY KEY,
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  sent_on TEXT NOT NULL CHECK (sent_on {day}),
+  channel TEXT NOT NULL CHECK (channel IN ('email', 'post', 'courier', 'portal', 'hand')),
+  note_id INTEGER REFERENCES notes (id),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX invoice_dispatches_invoice ON invoice_dispatches (invoice_id);
+CREATE INDEX allocations_invoice_effective ON allocations (invoice_id, effective_date);
+ALTER TABLE clients ADD COLUMN contact_name TEXT
+""",
+    )
+    from lib.followups.seed import seed_policy  # frozen defaults, kept beside the templates
+
+    seed_policy(db, utc_now())

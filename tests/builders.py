@@ -85,3 +85,58 @@ def make_allocation(
     }
     row.update(overrides)
     return db["allocations"].insert(row).last_pk
+
+
+def make_promise(
+    db: Database,
+    client_id: int,
+    instalments: list[tuple[str, int]],
+    promised_on: str = "2026-03-01",
+    currency: str = "INR",
+    **overrides: Any,
+) -> int:
+    """A promise to pay with its instalments ``(due_on, amount)``, written straight in."""
+    row = {
+        "client_id": client_id,
+        "currency": currency,
+        "amount": sum(a for _, a in instalments),
+        "promised_on": promised_on,
+        "created_by": "test",
+        "created_at": NOW,
+    }
+    row.update(overrides)
+    promise_id = db["promises"].insert(row).last_pk
+    db["promise_instalments"].insert_all(
+        {"promise_id": promise_id, "due_on": d, "amount": a} for d, a in instalments
+    )
+    return promise_id
+
+
+def make_follow_up(db: Database, client_id: int, **overrides: Any) -> int:
+    """A logged call, written straight in."""
+    row = {
+        "client_id": client_id,
+        "contacted_on": "2026-03-01",
+        "channel": "call",
+        "outcome": "reached",
+        "note": "",
+        "created_by": "test",
+        "created_at": NOW,
+    }
+    row.update(overrides)
+    return db["follow_ups"].insert(row).last_pk
+
+
+def make_user(db: Database, username: str, role: str = "collector", **overrides: Any) -> int:
+    """An active user without a usable password (for owners and assignees)."""
+    row = {
+        "username": username,
+        "name": username.title(),
+        "email": f"{username}@kaishu.example",
+        "role": role,
+        "password_hash": "x",
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    row.update(overrides)
+    return db["users"].insert(row).last_pk

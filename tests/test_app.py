@@ -13,6 +13,8 @@ from lib.ui.nav import PAGES, visible_pages
 
 PROTECTED = {
     "pages/upload_page.py": "collector",
+    "pages/reminders_page.py": "collector",
+    "pages/policy_page.py": "lead",
     "pages/users_page.py": "lead",
     "pages/audit_page.py": "lead",
 }
@@ -63,10 +65,10 @@ def test_first_run_refuses_mismatched_or_short_passwords(tmp_path, monkeypatch):
     assert users.user_count(connect(tmp_path / "kaishu.db")) == 0
 
 
-def test_sign_in_with_the_right_password_opens_home(app_db):
+def test_sign_in_with_the_right_password_opens_today(app_db):
     at = sign_in(fresh_app(), "priya", PASSWORD)
     assert at.session_state["authentication_status"] is True
-    assert at.title[0].value == "Home"
+    assert at.title[0].value == "Today"
 
 
 def test_wrong_password_is_refused_and_five_lock_the_account(app_db):
@@ -86,9 +88,22 @@ def test_wrong_password_is_refused_and_five_lock_the_account(app_db):
 @pytest.mark.parametrize(
     "role,expected",
     [
-        ("lead", {"Home", "Clients", "Matching", "Upload", "Users", "Audit log"}),
-        ("collector", {"Home", "Clients", "Matching", "Upload"}),
-        ("intern", {"Home", "Clients", "Matching"}),
+        (
+            "lead",
+            {
+                "Today",
+                "Home",
+                "Clients",
+                "Matching",
+                "Upload",
+                "Reminders",
+                "Reminder policy",
+                "Users",
+                "Audit log",
+            },
+        ),
+        ("collector", {"Today", "Home", "Clients", "Matching", "Upload", "Reminders"}),
+        ("intern", {"Today", "Home", "Clients", "Matching"}),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(role, expected):

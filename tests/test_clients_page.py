@@ -108,7 +108,7 @@ def test_client_page_shows_statement_with_running_balance(ledger):
     assert any("JP0002" in m.value for m in at.markdown)  # its branch
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Outstanding (JPY)"] == "¥55,000"
-    statement = at.dataframe[0].value
+    statement = next(d.value for d in at.dataframe if "Balance" in d.value.columns)
     assert list(statement["Type"]) == ["Invoice", "Invoice", "Payment"]
     assert list(statement["Balance"]) == ["¥110,000", "¥165,000", "¥55,000"]
     assert any(b.label.startswith("Download statement JPY") for b in at.download_button)

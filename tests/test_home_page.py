@@ -12,10 +12,10 @@ from lib.demo.load import load_demo
 
 
 def test_empty_ledger_guides_and_only_the_lead_may_load_the_demo(app_db):
-    lead = open_app("asha")
+    lead = open_app("asha", "pages/home_page.py")
     assert any("Upload" in i.value for i in lead.info)
     assert [b.label for b in lead.button if "demo" in b.label] == ["Load the demo ledger"]
-    collector = open_app("priya")
+    collector = open_app("priya", "pages/home_page.py")
     assert not [b for b in collector.button if "demo" in b.label]
     demo = next(b for b in lead.button if "demo" in b.label)
     demo.click().run()
@@ -26,7 +26,7 @@ def test_empty_ledger_guides_and_only_the_lead_may_load_the_demo(app_db):
 def test_figures_per_currency_and_latest_imports(app_db):
     db = connect(app_db)
     load_demo(db, Actor("asha", "lead"), as_of=date(2026, 11, 20), clients=40)
-    at = open_app("ravi")
+    at = open_app("ravi", "pages/home_page.py")
     labels = [m.label for m in at.metric]
     assert labels.count("Open receivables") == 2  # INR and JPY, never added together
     values = [m.value for m in at.metric]

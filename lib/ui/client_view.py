@@ -13,6 +13,7 @@ from lib.exports import Column, write_xlsx
 from lib.money import CURRENCIES
 from lib.ui import format as fmt
 from lib.ui.context import db
+from lib.ui.timeline_view import follow_ups_tab
 
 KIND_LABELS = {
     "opening": "Opening",
@@ -57,10 +58,12 @@ def show_client(client: dict, me: Actor, as_of: date) -> None:
     invoices = clients.client_invoices(db(), client["id"], as_of)
     open_items = [i for i in invoices if i["outstanding"] > 0]
     _metrics(open_items)
-    tabs = st.tabs(["Statement of account", "Invoices", "Receipts", "Master data"])
+    tabs = st.tabs(["Follow-ups", "Statement of account", "Invoices", "Receipts", "Master data"])
     with tabs[0]:
-        _statement(client, as_of)
+        follow_ups_tab(client, me, as_of)
     with tabs[1]:
+        _statement(client, as_of)
+    with tabs[2]:
         fmt.show(
             invoices,
             [
@@ -71,11 +74,13 @@ def show_client(client: dict, me: Actor, as_of: date) -> None:
                 ("outstanding", "Outstanding", "money"),
                 ("days_past_due", "Days late", "int"),
                 ("disputed", "Disputed", "flag"),
+                ("dispute_reason", "Dispute reason", "text"),
+                ("sent_date", "Sent on", "date"),
                 ("sent_channel", "Sent via", "text"),
             ],
             empty="No invoices for this client yet.",
         )
-    with tabs[2]:
+    with tabs[3]:
         fmt.show(
             clients.client_receipts(db(), client["id"]),
             [
@@ -89,7 +94,7 @@ def show_client(client: dict, me: Actor, as_of: date) -> None:
             ],
             empty="No receipts identified for this client yet.",
         )
-    with tabs[3]:
+    with tabs[4]:
         _master(client, me)
 
 
@@ -158,20 +163,27 @@ def _master(client: dict, me: Actor) -> None:
                 "Segment", clients.SEGMENTS, index=clients.SEGMENTS.index(client["segment"])
             ),
             "owner": b.text_input("Owner (username)", client["owner"] or ""),
-            "email": a.text_input("Email", client["email"] or ""),
-            "phone": b.text_input("Phone", client["phone"] or ""),
-            "currency": a.selectbox(
+            "contact_name": a.text_input(
+                "Contact person",
+                client.get("contact_name") or "",
+                placeholder="e.g. 経理部 田中 / Mr Rao",
+            ),
+            "email": b.text_input("Email", client["email"] or ""),
+            "phone": a.text_input("Phone", client["phone"] or ""),
+            "currency": b.selectbox(
                 "Currency",
                 list(CURRENCIES),
                 index=list(CURRENCIES).index(client["currency"] or "JPY"),
             ),
-            "terms_days": b.number_input(
+            "terms_days": a.number_input(
                 "Payment terms (days)", 0, 366, int(client["terms_days"] or 0)
             ),
-            "language": a.selectbox(
-                "Letters in", ["en", "ja"], index=["en", "ja"].index(client["language"])
+            "language": b.selectbox(
+                "Letters and reminders in",
+                ["en", "ja"],
+                index=["en", "ja"].index(client["language"]),
             ),
-            "address": b.text_area("Address", client["address"] or ""),
+            "address": a.text_area("Address", client["address"] or ""),
         }
         saved = st.form_submit_button("Save changes", disabled=not editable, type="primary")
     if not editable:

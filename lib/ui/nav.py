@@ -32,12 +32,20 @@ class PageSpec:
 
 # fmt: off
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home_page.py", "Home", ":material/home:", "view", "Work", "home", True),
+    # Today is where everyone lands: one default for all roles, because the page a session
+    # is on survives the sign-in run, so a per-role default would show the lead Today after
+    # signing in and Home after a reload.
+    PageSpec("pages/today_page.py", "Today", ":material/call:", "view", "Work", "today", True),
+    PageSpec("pages/home_page.py", "Home", ":material/home:", "view", "Work", "home"),
     PageSpec("pages/clients_page.py", "Clients", ":material/groups:", "view", "Work", "clients"),
     PageSpec("pages/matching_page.py", "Matching", ":material/join_inner:", "view", "Work",
              "matching"),
     PageSpec("pages/upload_page.py", "Upload", ":material/upload_file:", "import", "Work",
              "upload"),
+    PageSpec("pages/reminders_page.py", "Reminders", ":material/forward_to_inbox:",
+             "send_email", "Work", "reminders"),
+    PageSpec("pages/policy_page.py", "Reminder policy", ":material/rule:", "settings", "Admin",
+             "policy"),
     PageSpec("pages/users_page.py", "Users", ":material/manage_accounts:", "manage_users",
              "Admin", "users"),
     PageSpec("pages/audit_page.py", "Audit log", ":material/history:", "audit", "Admin",

@@ -41,11 +41,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[dict]:
+def server_env() -> dict[str, str]:
+    """Extra environment for the server process; a test module overrides it (e.g. SMTP)."""
+    return {}
+
+
+@pytest.fixture
+def server(tmp_path: Path, server_env: dict[str, str]) -> Iterator[dict]:
     """A fresh Kaishu server on an empty database; yields its URL and database path."""
     port = _free_port()
     db = tmp_path / "data" / "kaishu.db"
-    env = {**os.environ, "KAISHU_DB": str(db), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "KAISHU_DB": str(db), "PYTHONPATH": str(ROOT), **server_env}
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen(
         [

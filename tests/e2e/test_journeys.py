@@ -106,6 +106,8 @@ def test_first_run_sign_in_upload_client_and_sign_out(server, page, tmp_path):
     settle(page)
     assert page.get_by_text("Account created").is_visible()
     sign_in(page, "asha", PASSWORD)
+    assert page.get_by_role("heading", name="Today").is_visible()  # where everyone lands
+    go(page, "Home")
     assert page.get_by_role("heading", name="Home").is_visible()
     shot(page, "home-empty")
 
@@ -153,7 +155,7 @@ def test_intern_sees_only_their_pages_and_a_deep_link_refuses(server, page):
     sign_in(page, "ravi", PASSWORD)
     nav = page.get_by_test_id("stSidebarNav")
     links = {t.split("\n")[-1].strip() for t in nav.get_by_role("link").all_inner_texts()}
-    assert links == {"Home", "Clients", "Matching"}
+    assert links == {"Today", "Home", "Clients", "Matching"}
     page.goto(server["url"] + "/upload")
     settle(page)
     assert page.get_by_text("Interns can't open Upload").is_visible()
@@ -174,4 +176,4 @@ def test_lockout_after_failed_sign_ins(server, page, attempts):
     assert page.get_by_text("locked until").is_visible()
     sign_in(page, "asha", PASSWORD)
     assert page.get_by_text("locked").first.is_visible()
-    assert page.get_by_role("heading", name="Home").count() == 0
+    assert page.get_by_role("heading", name="Today").count() == 0
