@@ -6,7 +6,7 @@ DB ?= data/kaishu.db
 SUDO := $(shell [ "$$(id -u)" != "0" ] && command -v sudo)
 SYSTEM_PACKAGES := chromium fonts-ipafont-gothic
 
-.PHONY: run test demo lint format system-deps bench clean-venv
+.PHONY: run test demo backup lint format system-deps bench clean-venv
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: $(VENV)/.dev system-deps
 
 demo: $(VENV)/.runtime
 	$(BIN)/python -m lib.cli --db $(DB) demo
+
+# A consistent copy while the app runs; keeps the newest 14. Run it daily from cron:
+#   0 2 * * * cd /path/to/kaishu && make backup >> data/logs/backup.log 2>&1
+backup: $(VENV)/.runtime
+	$(BIN)/python -m lib.cli --db $(DB) backup data/backups --keep 14
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -1,7 +1,8 @@
-"""Kaishu 回收: the router. Page config, the sign-in gate, and navigation by role."""
+"""Kaishu 回収: the router. Page config, the sign-in gate, and navigation by role."""
 
 import streamlit as st
 
+from lib.ui.errors import run_page
 from lib.ui.gate import signed_in
 from lib.ui.nav import navigation, pages_folder_mode, restart_in_navigation_mode
 
@@ -12,4 +13,4 @@ page = st.navigation(navigation(actor), position="sidebar" if actor else "hidden
 if legacy:
     restart_in_navigation_mode()
 if actor:
-    page.run()
+    run_page(page)

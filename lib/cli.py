@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lib import users
 from lib.auth import PasswordRejected, PermissionDenied, check_password, cli_actor
+from lib.backup import BackupError
 from lib.db import connect, db_path
 from lib.importing import FileError, ImportOptions, import_file
 from lib.money import UnknownCurrency
@@ -149,6 +150,24 @@ def cmd_user(args: argparse.Namespace) -> dict:
     }
 
 
+@command("backup")
+def cmd_backup(args: argparse.Namespace) -> dict:
+    from lib.backup import backup
+
+    done = backup(cli_actor(), db_path(args.db), Path(args.folder), keep=args.keep)
+    return {"backup": str(done.path), "bytes": done.size}
+
+
+@command("restore")
+def cmd_restore(args: argparse.Namespace) -> dict:
+    from lib.backup import restore
+
+    if not args.yes:
+        raise UsageError("restore replaces the database: stop the app, then add --yes")
+    saved = restore(cli_actor(), Path(args.file), db_path(args.db))
+    return {"restored": args.file, "previous_database_saved_as": str(saved)}
+
+
 @command("migrate")
 def cmd_migrate(args: argparse.Namespace) -> dict:
     with connect(args.db) as db:
@@ -227,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     work.add_argument("--owner", help="only this collector's clients")
     work.add_argument("--limit", type=int, default=50, help="at most this many rows (50)")
     _user_parser(sub)
+    back = sub.add_parser("backup", help="copy the database (safe while in use), with rotation")
+    back.add_argument("folder", help="e.g. data/backups")
+    back.add_argument("--keep", type=int, default=14, help="how many copies to keep (14)")
+    rest = sub.add_parser("restore", help="put a backup back (stop the app first)")
+    rest.add_argument("file")
+    rest.add_argument("--yes", action="store_true", help="I have stopped the app")
     sub.add_parser("migrate", help="create or migrate the database")
     demo = sub.add_parser("demo", help="fill an empty database with the demo ledger")
     demo.add_argument("--as-of", type=_date, default=None, help="demo date (default: today)")
@@ -243,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PasswordRejected as exc:
         print(f"error: password refused: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (FileError, UsageError, UnknownCurrency, ValueError) as exc:
+    except (FileError, UsageError, UnknownCurrency, ValueError, BackupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PermissionDenied as exc:

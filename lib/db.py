@@ -23,6 +23,7 @@ from lib.money import CURRENCIES
 
 DEFAULT_DB = Path("data") / "kaishu.db"
 BUSY_TIMEOUT_MS = 15_000
+LOCK_RETRIES = 4
 
 migrations = Migrations("kaishu")
 
@@ -81,7 +82,7 @@ def transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    _begin(db)
     try:
         yield db
     except BaseException:
@@ -90,6 +91,25 @@ def transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+def _begin(db: Database) -> None:
+    # The busy timeout already waits 15 s for the write lock; on a very busy Monday, try a
+    # few more times with growing pauses rather than let "database is locked" reach a user.
+    for attempt in range(LOCK_RETRIES):
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if attempt == LOCK_RETRIES - 1:
+                raise Busy("the database stayed busy; nothing was changed, try again") from exc
+            time.sleep(0.2 * 2**attempt)
+
+
+class Busy(sqlite3.OperationalError):
+    """Other writers held the database for too long; the caller's change was not made."""
 
 
 def utc_now() -> str:

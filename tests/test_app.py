@@ -17,6 +17,7 @@ PROTECTED = {
     "pages/policy_page.py": "lead",
     "pages/users_page.py": "lead",
     "pages/audit_page.py": "lead",
+    "pages/backups_page.py": "lead",
 }
 
 
@@ -100,6 +101,7 @@ def test_wrong_password_is_refused_and_five_lock_the_account(app_db):
                 "Reminder policy",
                 "Users",
                 "Audit log",
+                "Backups",
             },
         ),
         ("collector", {"Today", "Home", "Clients", "Matching", "Upload", "Reminders"}),

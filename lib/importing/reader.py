@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
 from python_calamine import CalamineSheet, CalamineWorkbook
 
 MAX_BYTES = 200 * 1024 * 1024
+MAX_UNZIPPED = 1024 * 1024 * 1024  # a workbook that inflates beyond this is a zip bomb
+MAX_ROWS = 500_000  # a year of statements is far less; more is an export gone wrong
+MAX_COLUMNS = 500
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -51,7 +55,36 @@ def read_sheet(data: bytes, file_name: str, sheet: str | None = None) -> Sheet:
     return _read_text(data, file_name)
 
 
+def _check_zip(data: bytes, file_name: str) -> None:
+    # Read the sizes the archive declares before anything is inflated.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileError(f"{file_name}: the workbook is damaged (not a readable .xlsx)") from None
+    if inflated > MAX_UNZIPPED or inflated > 200 * max(1, len(data)):
+        raise FileError(
+            f"{file_name}: the workbook would unpack to {inflated / 2**20:,.0f} MB; "
+            "that is not a ledger or a statement"
+        )
+
+
+def _check_size(rows: int, columns: int, file_name: str) -> None:
+    if rows > MAX_ROWS:
+        raise FileError(
+            f"{file_name}: {rows:,} rows is more than Kaishu takes in one file "
+            f"({MAX_ROWS:,}); split it by period"
+        )
+    if columns > MAX_COLUMNS:
+        raise FileError(
+            f"{file_name}: {columns:,} columns; a ledger or statement has a few "
+            "dozen at most. Is this the right sheet?"
+        )
+
+
 def _read_workbook(data: bytes, file_name: str, sheet: str | None) -> Sheet:
+    if data.startswith(_ZIP):
+        _check_zip(data, file_name)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
@@ -59,6 +92,9 @@ def _read_workbook(data: bytes, file_name: str, sheet: str | None) -> Sheet:
         if sheet is not None and sheet not in names:
             raise FileError(f"{file_name}: no sheet named {sheet!r}; sheets: {', '.join(names)}")
         chosen, table = _pick_sheet(book, sheet, visible or names)
+        _check_size(
+            max(table.height, table.total_height), max(table.width, table.total_width), file_name
+        )
         rows = table.to_python(skip_empty_area=False)
     except FileError:
         raise
@@ -128,10 +164,12 @@ def sniff_delimiter(text: str, file_name: str = "") -> str:
 def _read_text(data: bytes, file_name: str) -> Sheet:
     text, encoding = decode_text(data, file_name)
     delimiter = sniff_delimiter(text, file_name)
+    rows: list[list[object]] = []
     try:
-        rows = [
-            _trim(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(_trim(row))
+            if len(rows) > MAX_ROWS or len(row) > MAX_COLUMNS:
+                _check_size(len(rows), len(row), file_name)
     except csv.Error as exc:
         raise FileError(f"{file_name}: not a readable CSV ({_short(exc)})") from None
     return Sheet("", rows, [], encoding, delimiter)

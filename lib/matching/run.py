@@ -1,10 +1,10 @@
 """An automatic matching run: decide every unapplied receipt, then write the outcome.
 
 Deciding reads the ledger once into memory (:func:`lib.matching.book.load_book`) and walks the
-receipts in value-date order. Writing happens in chunks, each in one transaction that first
-re-checks what it is about to apply, so a run beside another user (or a second run) never
-applies money twice; the database triggers hold the same line.
-"""
+receipts in value-date order. Writing happens in one transaction, chunk by chunk, each chunk
+first re-checking what it is about to apply, so a run beside another user (or a second run)
+never applies money twice, and a run cut short leaves nothing; the database triggers hold the
+same line."""
 
 from __future__ import annotations
 
@@ -142,11 +142,12 @@ def auto_match(
     report = progress or (lambda f, m: None)
     decided = plan_run(db, as_of, report)
     summary = Summary(run_id=uuid.uuid4().hex[:12], receipts=len(decided))
-    for start in range(0, len(decided), CHUNK):
-        report(0.7 + 0.3 * start / max(1, len(decided)), f"Writing {start:,}")
-        with transaction(db):
-            _write_chunk(db, actor, decided[start : start + CHUNK], summary)
+    # One transaction for the whole run: a run cut short (a killed server) leaves nothing
+    # behind, and each chunk still re-checks what others changed while we were deciding.
     with transaction(db):
+        for start in range(0, len(decided), CHUNK):
+            report(0.7 + 0.3 * start / max(1, len(decided)), f"Writing {start:,}")
+            _write_chunk(db, actor, decided[start : start + CHUNK], summary)
         audit.record(db, actor, "receipts", None, "auto-match run", None, summary.as_dict())
     report(1.0, "Done")
     return summary

@@ -50,6 +50,8 @@ PAGES: tuple[PageSpec, ...] = (
              "Admin", "users"),
     PageSpec("pages/audit_page.py", "Audit log", ":material/history:", "audit", "Admin",
              "audit"),
+    PageSpec("pages/backups_page.py", "Backups", ":material/backup:", "settings", "Admin",
+             "backups"),
 )
 # fmt: on
 
