@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/kaishu.db
 SUDO := $(shell [ "$$(id -u)" != "0" ] && command -v sudo)
-SYSTEM_PACKAGES := chromium fonts-ipafont-gothic
+SYSTEM_PACKAGES := chromium fonts-ipafont-gothic libreoffice-calc-nogui
 
 .PHONY: run test demo backup lint format system-deps bench clean-venv
 
@@ -18,9 +18,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	@touch $@
 
 # Debian's chromium drives the browser tests (never a downloaded browser); the IPA Gothic font
-# renders Japanese in PDF letters.
+# renders Japanese in PDF letters; LibreOffice (headless) checks that exported workbooks open.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] \
+		|| [ ! -x /usr/bin/soffice ]; then \
 		echo "Installing $(SYSTEM_PACKAGES) from Debian"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	fi

@@ -1,7 +1,8 @@
 """Balances as of a date: which invoices were open, and by how much, on any day.
 
 An invoice counts when dated on or before ``as_of``; allocations, deductions and write-offs
-count when effective on or before it. Reversed entries never count (a reversal corrects a
+count when effective on or before it, and a recovery after write-off gives back the part of
+the write-off it recovered (its cash is an ordinary allocation). Reversed entries never count (a reversal corrects a
 mistake). Functions take ``as_of`` and never read today's date.
 """
 
@@ -21,6 +22,9 @@ SELECT invoice_id, SUM(amount) AS settled FROM (
    WHERE reversed_at IS NULL AND effective_date <= :as_of
   UNION ALL
   SELECT invoice_id, amount FROM write_offs
+   WHERE reversed_at IS NULL AND effective_date <= :as_of
+  UNION ALL
+  SELECT invoice_id, -amount FROM write_off_recoveries
    WHERE reversed_at IS NULL AND effective_date <= :as_of
 ) GROUP BY invoice_id
 """

@@ -236,6 +236,11 @@ SELECT w.effective_date, 'write-off', i.invoice_no, 'Written off: ' || w.reason,
        w.amount, w.id
   FROM write_offs w JOIN invoices i ON i.id = w.invoice_id
  WHERE i.client_id = :client AND w.reversed_at IS NULL AND w.effective_date <= :as_of
+UNION ALL
+SELECT v.effective_date, 'recovery', i.invoice_no, 'Recovered after write-off', i.currency,
+       v.amount, 0, v.id
+  FROM write_off_recoveries v JOIN invoices i ON i.id = v.invoice_id
+ WHERE i.client_id = :client AND v.reversed_at IS NULL AND v.effective_date <= :as_of
 ) ORDER BY date, kind <> 'invoice', sort_id
 """
 

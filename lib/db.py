@@ -623,3 +623,265 @@ ALTER TABLE clients ADD COLUMN contact_name TEXT
     from lib.followups.seed import seed_policy  # frozen defaults, kept beside the templates
 
     seed_policy(db, utc_now())
+
+
+CASE_STAGES = (
+    "pre_legal_notice",
+    "demand_letter",
+    "legal_referral",
+    "negotiation",
+    "settlement",
+    "closed_recovered",
+    "closed_partly_recovered",
+    "written_off",
+)
+
+
+@migrations()
+def m005_recovery(db: Database) -> None:
+    """Recovery cases with their invoices, stage history, log, attachments, letters,
+    settlements with instalments, write-off requests and recoveries after write-off (issue 6).
+
+    A recovery after write-off reduces the write-off that it recovers, so what settles an
+    invoice becomes allocations + deductions + write-offs − recoveries; the settled view is
+    redefined here to say so (the guards that read it keep their names)."""
+    day = ISO_DATE
+    money = MONEY.format
+    stages = ", ".join(f"'{s}'" for s in CASE_STAGES)
+    _run(
+        db,
+        f"""
+CREATE TABLE cases (
+  id INTEGER PRIMARY KEY,
+  case_no TEXT NOT NULL UNIQUE,
+  client_id INTEGER NOT NULL REFERENCES clients (id),
+  stage TEXT NOT NULL CHECK (stage IN ({stages})),
+  opened_on TEXT NOT NULL CHECK (opened_on {day}),
+  reason TEXT NOT NULL DEFAULT '',
+  assignee TEXT,
+  priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+  tags TEXT NOT NULL DEFAULT '[]',
+  counsel_name TEXT,
+  counsel_firm TEXT,
+  counsel_email TEXT,
+  counsel_phone TEXT,
+  next_deadline_on TEXT CHECK (next_deadline_on IS NULL OR next_deadline_on {day}),
+  next_deadline_note TEXT,
+  closed_on TEXT CHECK (closed_on IS NULL OR closed_on {day}),
+  close_note TEXT,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  CHECK ((stage IN ('closed_recovered', 'closed_partly_recovered', 'written_off'))
+         = (closed_on IS NOT NULL))
+);
+CREATE INDEX cases_client ON cases (client_id);
+CREATE INDEX cases_assignee ON cases (assignee, next_deadline_on) WHERE closed_on IS NULL;
+CREATE INDEX cases_stage ON cases (stage);
+CREATE TABLE case_invoices (
+  case_id INTEGER NOT NULL REFERENCES cases (id),
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  outstanding_at_open INTEGER NOT NULL
+    CHECK ({money(col="outstanding_at_open")} AND outstanding_at_open >= 0),
+  added_on TEXT NOT NULL CHECK (added_on {day}),
+  added_by TEXT NOT NULL,
+  removed_on TEXT CHECK (removed_on IS NULL OR removed_on {day}),
+  removed_by TEXT,
+  removal_reason TEXT,
+  PRIMARY KEY (case_id, invoice_id)
+) WITHOUT ROWID;
+CREATE INDEX case_invoices_invoice ON case_invoices (invoice_id);
+CREATE TRIGGER case_invoices_one_open_case BEFORE INSERT ON case_invoices
+WHEN EXISTS (SELECT 1 FROM case_invoices ci JOIN cases c ON c.id = ci.case_id
+              WHERE ci.invoice_id = NEW.invoice_id AND ci.removed_on IS NULL
+                AND c.closed_on IS NULL AND ci.case_id <> NEW.case_id)
+BEGIN SELECT RAISE(ABORT, 'the invoice is already in an open recovery case'); END;
+CREATE TABLE case_stages (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases (id),
+  from_stage TEXT CHECK (from_stage IS NULL OR from_stage IN ({stages})),
+  stage TEXT NOT NULL CHECK (stage IN ({stages})),
+  entered_on TEXT NOT NULL CHECK (entered_on {day}),
+  reason TEXT NOT NULL DEFAULT '',
+  skipped TEXT NOT NULL DEFAULT '[]',
+  moved_by TEXT NOT NULL,
+  moved_at TEXT NOT NULL
+);
+CREATE INDEX case_stages_case ON case_stages (case_id, id);
+CREATE TABLE case_events (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases (id),
+  happened_on TEXT NOT NULL CHECK (happened_on {day}),
+  kind TEXT NOT NULL CHECK (kind IN ('notice_sent', 'call', 'meeting', 'legal_update',
+    'settlement_discussion', 'document_received', 'letter_issued', 'payment', 'note')),
+  note TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX case_events_case ON case_events (case_id, happened_on);
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  file_name TEXT NOT NULL CHECK (length(trim(file_name)) > 0),
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL CHECK (size > 0),
+  origin TEXT NOT NULL DEFAULT 'upload' CHECK (origin IN ('upload', 'letter')),
+  case_id INTEGER REFERENCES cases (id),
+  event_id INTEGER REFERENCES case_events (id),
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL
+);
+CREATE INDEX attachments_case ON attachments (case_id);
+CREATE INDEX attachments_sha256 ON attachments (sha256);
+CREATE TABLE letter_templates (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('recovery_notice', 'demand_letter')),
+  language TEXT NOT NULL CHECK (language IN ('en', 'ja')),
+  subject TEXT NOT NULL CHECK (length(trim(subject)) > 0),
+  body TEXT NOT NULL CHECK (length(trim(body)) > 0),
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (kind, language)
+);
+CREATE TABLE letters (
+  id INTEGER PRIMARY KEY,
+  letter_no TEXT NOT NULL UNIQUE,
+  case_id INTEGER NOT NULL REFERENCES cases (id),
+  kind TEXT NOT NULL CHECK (kind IN ('recovery_notice', 'demand_letter')),
+  language TEXT NOT NULL CHECK (language IN ('en', 'ja')),
+  issued_on TEXT NOT NULL CHECK (issued_on {day}),
+  pay_by TEXT NOT NULL CHECK (pay_by {day} AND pay_by >= issued_on),
+  interest_rate_bp INTEGER NOT NULL DEFAULT 0 CHECK (interest_rate_bp BETWEEN 0 AND 10000),
+  totals TEXT NOT NULL,
+  content TEXT NOT NULL,
+  docx_id INTEGER NOT NULL REFERENCES attachments (id),
+  pdf_id INTEGER NOT NULL REFERENCES attachments (id),
+  event_id INTEGER REFERENCES case_events (id),
+  issued_by TEXT NOT NULL,
+  issued_at TEXT NOT NULL
+);
+CREATE INDEX letters_case ON letters (case_id, issued_on);
+CREATE TABLE settlements (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases (id),
+  currency TEXT NOT NULL REFERENCES currencies (code),
+  outstanding INTEGER NOT NULL CHECK ({money(col="outstanding")} AND outstanding > 0),
+  agreed_amount INTEGER NOT NULL
+    CHECK ({money(col="agreed_amount")} AND agreed_amount > 0 AND agreed_amount <= outstanding),
+  waiver INTEGER NOT NULL CHECK (waiver = outstanding - agreed_amount),
+  agreed_on TEXT NOT NULL CHECK (agreed_on {day}),
+  terms TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  cancelled_on TEXT CHECK (cancelled_on IS NULL OR cancelled_on {day}),
+  cancelled_by TEXT,
+  cancel_reason TEXT
+);
+CREATE UNIQUE INDEX settlements_one_live ON settlements (case_id, currency)
+  WHERE cancelled_on IS NULL;
+CREATE TABLE settlement_instalments (
+  id INTEGER PRIMARY KEY,
+  settlement_id INTEGER NOT NULL REFERENCES settlements (id),
+  due_on TEXT NOT NULL CHECK (due_on {day}),
+  amount INTEGER NOT NULL CHECK ({money(col="amount")} AND amount > 0),
+  UNIQUE (settlement_id, due_on)
+);
+CREATE TABLE write_off_requests (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER REFERENCES cases (id),
+  client_id INTEGER NOT NULL REFERENCES clients (id),
+  invoice_ids TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+  requested_by TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  decision TEXT CHECK (decision IS NULL OR decision IN ('approved', 'rejected')),
+  decided_by TEXT,
+  decided_at TEXT,
+  decision_note TEXT,
+  CHECK ((decision IS NULL) = (decided_at IS NULL))
+);
+CREATE INDEX write_off_requests_open ON write_off_requests (requested_at) WHERE decision IS NULL;
+ALTER TABLE write_offs ADD COLUMN case_id INTEGER REFERENCES cases (id);
+ALTER TABLE write_offs ADD COLUMN request_id INTEGER REFERENCES write_off_requests (id);
+ALTER TABLE write_offs ADD COLUMN approval_ref TEXT;
+CREATE INDEX write_offs_effective ON write_offs (effective_date);
+CREATE TABLE write_off_recoveries (
+  id INTEGER PRIMARY KEY,
+  write_off_id INTEGER NOT NULL REFERENCES write_offs (id),
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  receipt_id INTEGER NOT NULL REFERENCES receipts (id),
+  allocation_id INTEGER REFERENCES allocations (id),
+  amount INTEGER NOT NULL CHECK ({money(col="amount")} AND amount > 0),
+  effective_date TEXT NOT NULL CHECK (effective_date {day}),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  {REVERSAL}
+);
+CREATE INDEX write_off_recoveries_invoice ON write_off_recoveries (invoice_id);
+CREATE INDEX write_off_recoveries_write_off ON write_off_recoveries (write_off_id);
+CREATE TRIGGER write_off_recoveries_not_over_write_off BEFORE INSERT ON write_off_recoveries
+WHEN NEW.reversed_at IS NULL AND NEW.amount + COALESCE((SELECT SUM(amount)
+  FROM write_off_recoveries WHERE write_off_id = NEW.write_off_id AND reversed_at IS NULL), 0)
+  > (SELECT amount FROM write_offs WHERE id = NEW.write_off_id AND reversed_at IS NULL)
+  OR NOT EXISTS (SELECT 1 FROM write_offs WHERE id = NEW.write_off_id AND reversed_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'recovered beyond what was written off'); END;
+CREATE TRIGGER write_off_recoveries_never_deleted BEFORE DELETE ON write_off_recoveries
+BEGIN SELECT RAISE(ABORT, 'write_off_recoveries rows are never deleted; reverse them'); END;
+CREATE TRIGGER write_off_recoveries_reversal_final BEFORE UPDATE ON write_off_recoveries
+WHEN OLD.reversed_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a reversed entry cannot change'); END;
+CREATE TRIGGER write_offs_reversal_keeps_recoveries BEFORE UPDATE OF reversed_at ON write_offs
+WHEN NEW.reversed_at IS NOT NULL AND EXISTS (SELECT 1 FROM write_off_recoveries
+  WHERE write_off_id = NEW.id AND reversed_at IS NULL)
+BEGIN SELECT RAISE(ABORT, 'reverse the recoveries against this write-off first'); END;
+CREATE TRIGGER write_off_recoveries_reversal_keeps_invoice BEFORE UPDATE OF reversed_at
+  ON write_off_recoveries
+WHEN NEW.reversed_at IS NOT NULL AND (SELECT settled FROM invoice_settled
+  WHERE invoice_id = NEW.invoice_id) + NEW.amount
+  > (SELECT amount FROM invoices WHERE id = NEW.invoice_id)
+BEGIN SELECT RAISE(ABORT, 'reverse the recovered allocation first'); END;
+DROP VIEW invoice_settled;
+CREATE VIEW invoice_settled AS
+  SELECT i.id AS invoice_id,
+    COALESCE((SELECT SUM(amount) FROM allocations
+              WHERE invoice_id = i.id AND reversed_at IS NULL), 0)
+    + COALESCE((SELECT SUM(amount) FROM deductions
+                WHERE invoice_id = i.id AND reversed_at IS NULL), 0)
+    + COALESCE((SELECT SUM(amount) FROM write_offs
+                WHERE invoice_id = i.id AND reversed_at IS NULL), 0)
+    - COALESCE((SELECT SUM(amount) FROM write_off_recoveries
+                WHERE invoice_id = i.id AND reversed_at IS NULL), 0) AS settled
+  FROM invoices i
+""",
+    )
+
+
+@migrations()
+def m006_reporting(db: Database) -> None:
+    """Exchange rates the lead enters for a converted reporting total, and the monthly
+    collection targets per currency (issue 7)."""
+    _run(
+        db,
+        f"""
+CREATE TABLE fx_rates (
+  id INTEGER PRIMARY KEY,
+  rate_date TEXT NOT NULL CHECK (rate_date {ISO_DATE}),
+  currency TEXT NOT NULL REFERENCES currencies (code),
+  reporting_currency TEXT NOT NULL REFERENCES currencies (code),
+  rate TEXT NOT NULL CHECK (rate GLOB '[0-9]*' AND CAST(rate AS REAL) > 0),
+  entered_by TEXT NOT NULL,
+  entered_at TEXT NOT NULL,
+  UNIQUE (rate_date, currency, reporting_currency),
+  CHECK (currency <> reporting_currency)
+);
+CREATE TABLE collection_targets (
+  month TEXT NOT NULL CHECK (month GLOB '[12][0-9][0-9][0-9]-[01][0-9]'),
+  currency TEXT NOT NULL REFERENCES currencies (code),
+  amount INTEGER NOT NULL CHECK ({MONEY.format(col="amount")} AND amount >= 0),
+  set_by TEXT NOT NULL,
+  set_at TEXT NOT NULL,
+  PRIMARY KEY (month, currency)
+) WITHOUT ROWID;
+CREATE INDEX invoices_invoice_date ON invoices (invoice_date)
+""",
+    )

@@ -131,3 +131,70 @@ def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path):
         t.join()
     assert errors == []
     assert connect(path)["clients"].count == 100
+
+
+def _write_off(db, invoice: int, amount: int, day: str = "2026-03-31") -> int:
+    return db["write_offs"].insert(
+        {
+            "invoice_id": invoice,
+            "amount": amount,
+            "effective_date": day,
+            "reason": "test",
+            "approved_by": "lead1",
+            "created_by": "lead1",
+            "created_at": "2026-03-31T00:00:00Z",
+        }
+    ).last_pk
+
+
+def _recover(db, write_off: int, invoice: int, receipt: int, amount: int) -> int:
+    return db["write_off_recoveries"].insert(
+        {
+            "write_off_id": write_off,
+            "invoice_id": invoice,
+            "receipt_id": receipt,
+            "amount": amount,
+            "effective_date": "2026-05-10",
+            "created_by": "priya",
+            "created_at": "2026-05-10T00:00:00Z",
+        }
+    ).last_pk
+
+
+def test_recovery_after_write_off_gives_back_the_write_off_for_the_cash(db):
+    invoice = make_invoice(db, amount=1000, tax=0, currency="JPY")
+    receipt = make_receipt(db, amount=300, currency="JPY", value_date="2026-05-10")
+    write_off = _write_off(db, invoice, 1000)
+    with pytest.raises(sqlite3.IntegrityError, match="beyond its amount"):
+        make_allocation(db, receipt, invoice, 300)  # written off: no room for cash
+    _recover(db, write_off, invoice, receipt, 300)
+    make_allocation(db, receipt, invoice, 300, effective_date="2026-05-10")
+    settled = "SELECT settled FROM invoice_settled WHERE invoice_id = ?"
+    assert db.execute(settled, [invoice]).fetchone()[0] == 1000
+    with pytest.raises(sqlite3.IntegrityError, match="recovered beyond"):
+        _recover(db, write_off, invoice, receipt, 701)
+    with pytest.raises(sqlite3.IntegrityError, match="recoveries against this write-off"):
+        db["write_offs"].update(write_off, {"reversed_at": "2026-06-01T00:00:00Z"})
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+        db.execute("DELETE FROM write_off_recoveries")
+
+
+def test_an_invoice_sits_in_one_open_recovery_case_at_a_time(db):
+    invoice = make_invoice(db, amount=1000, tax=0, currency="JPY")
+    client = db["invoices"].get(invoice)["client_id"]
+    case = {
+        "client_id": client,
+        "stage": "pre_legal_notice",
+        "opened_on": "2026-04-01",
+        "created_by": "priya",
+        "created_at": "2026-04-01T00:00:00Z",
+        "updated_at": "2026-04-01T00:00:00Z",
+    }
+    first = db["cases"].insert({**case, "case_no": "RC-2026-0001"}).last_pk
+    second = db["cases"].insert({**case, "case_no": "RC-2026-0002"}).last_pk
+    line = {"invoice_id": invoice, "outstanding_at_open": 1000, "added_on": "2026-04-01"}
+    db["case_invoices"].insert({**line, "case_id": first, "added_by": "priya"})
+    with pytest.raises(sqlite3.IntegrityError, match="already in an open recovery case"):
+        db["case_invoices"].insert({**line, "case_id": second, "added_by": "priya"})
+    with pytest.raises(sqlite3.IntegrityError):  # a closed stage needs its closing date
+        db["cases"].update(first, {"stage": "closed_recovered"})

@@ -22,6 +22,8 @@ _SETTLED_ONE = """
             AND d.reversed_at IS NULL AND d.effective_date <= :as_of), 0)
 + COALESCE((SELECT SUM(amount) FROM write_offs w WHERE w.invoice_id = i.id
             AND w.reversed_at IS NULL AND w.effective_date <= :as_of), 0)
+- COALESCE((SELECT SUM(amount) FROM write_off_recoveries v WHERE v.invoice_id = i.id
+            AND v.reversed_at IS NULL AND v.effective_date <= :as_of), 0)
 """
 
 CLIENT_OPEN = f"""

@@ -25,6 +25,7 @@ SELECT invoice_id, SUM(amount) AS settled FROM (
   SELECT invoice_id, amount FROM allocations WHERE reversed_at IS NULL
   UNION ALL SELECT invoice_id, amount FROM deductions WHERE reversed_at IS NULL
   UNION ALL SELECT invoice_id, amount FROM write_offs WHERE reversed_at IS NULL
+  UNION ALL SELECT invoice_id, -amount FROM write_off_recoveries WHERE reversed_at IS NULL
 ) GROUP BY invoice_id
 """
 

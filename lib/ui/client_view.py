@@ -21,6 +21,7 @@ KIND_LABELS = {
     "receipt": "Payment",
     "deduction": "Deduction",
     "write-off": "Write-off",
+    "recovery": "Write-off recovered",
 }
 STATEMENT_COLUMNS = [
     ("date", "Date", "date"),
