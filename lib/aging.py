@@ -2,8 +2,8 @@
 
 An invoice counts when dated on or before ``as_of``; allocations, deductions and write-offs
 count when effective on or before it, and a recovery after write-off gives back the part of
-the write-off it recovered (its cash is an ordinary allocation). Reversed entries never count (a reversal corrects a
-mistake). Functions take ``as_of`` and never read today's date.
+the write-off it recovered (its cash is an ordinary allocation). Reversed entries never count
+(a reversal corrects a mistake). Functions take ``as_of`` and never read today's date.
 """
 
 from __future__ import annotations

@@ -140,3 +140,35 @@ def make_user(db: Database, username: str, role: str = "collector", **overrides:
     }
     row.update(overrides)
     return db["users"].insert(row).last_pk
+
+
+def make_write_off(db: Database, invoice_id: int, amount: int, **overrides: Any) -> int:
+    """A write-off entry approved by the lead, written straight in."""
+    row = {
+        "invoice_id": invoice_id,
+        "amount": amount,
+        "effective_date": "2026-03-31",
+        "reason": "test",
+        "approved_by": "lead1",
+        "created_by": "lead1",
+        "created_at": NOW,
+    }
+    row.update(overrides)
+    return db["write_offs"].insert(row).last_pk
+
+
+def make_recovery(
+    db: Database, write_off_id: int, invoice_id: int, receipt_id: int, amount: int, **overrides: Any
+) -> int:
+    """A recovery after write-off (the cash itself is a separate allocation)."""
+    row = {
+        "write_off_id": write_off_id,
+        "invoice_id": invoice_id,
+        "receipt_id": receipt_id,
+        "amount": amount,
+        "effective_date": "2026-05-10",
+        "created_by": "priya",
+        "created_at": NOW,
+    }
+    row.update(overrides)
+    return db["write_off_recoveries"].insert(row).last_pk

@@ -6,7 +6,14 @@ import sqlite3
 import threading
 
 import pytest
-from builders import make_allocation, make_client, make_invoice, make_receipt
+from builders import (
+    make_allocation,
+    make_client,
+    make_invoice,
+    make_receipt,
+    make_recovery,
+    make_write_off,
+)
 
 from lib.db import connect, migrations, transaction
 
@@ -133,46 +140,18 @@ def test_two_writers_wait_for_each_other_instead_of_failing(tmp_path):
     assert connect(path)["clients"].count == 100
 
 
-def _write_off(db, invoice: int, amount: int, day: str = "2026-03-31") -> int:
-    return db["write_offs"].insert(
-        {
-            "invoice_id": invoice,
-            "amount": amount,
-            "effective_date": day,
-            "reason": "test",
-            "approved_by": "lead1",
-            "created_by": "lead1",
-            "created_at": "2026-03-31T00:00:00Z",
-        }
-    ).last_pk
-
-
-def _recover(db, write_off: int, invoice: int, receipt: int, amount: int) -> int:
-    return db["write_off_recoveries"].insert(
-        {
-            "write_off_id": write_off,
-            "invoice_id": invoice,
-            "receipt_id": receipt,
-            "amount": amount,
-            "effective_date": "2026-05-10",
-            "created_by": "priya",
-            "created_at": "2026-05-10T00:00:00Z",
-        }
-    ).last_pk
-
-
 def test_recovery_after_write_off_gives_back_the_write_off_for_the_cash(db):
     invoice = make_invoice(db, amount=1000, tax=0, currency="JPY")
     receipt = make_receipt(db, amount=300, currency="JPY", value_date="2026-05-10")
-    write_off = _write_off(db, invoice, 1000)
+    write_off = make_write_off(db, invoice, 1000)
     with pytest.raises(sqlite3.IntegrityError, match="beyond its amount"):
         make_allocation(db, receipt, invoice, 300)  # written off: no room for cash
-    _recover(db, write_off, invoice, receipt, 300)
+    make_recovery(db, write_off, invoice, receipt, 300)
     make_allocation(db, receipt, invoice, 300, effective_date="2026-05-10")
     settled = "SELECT settled FROM invoice_settled WHERE invoice_id = ?"
     assert db.execute(settled, [invoice]).fetchone()[0] == 1000
     with pytest.raises(sqlite3.IntegrityError, match="recovered beyond"):
-        _recover(db, write_off, invoice, receipt, 701)
+        make_recovery(db, write_off, invoice, receipt, 701)
     with pytest.raises(sqlite3.IntegrityError, match="recoveries against this write-off"):
         db["write_offs"].update(write_off, {"reversed_at": "2026-06-01T00:00:00Z"})
     with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
