@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assign_work": frozenset({"lead"}),
     "recovery": frozenset({"lead", "collector"}),
     "write_off": frozenset({"lead"}),
+    # Skipping recovery stages forward and reopening a closed case.
+    "manage_cases": frozenset({"lead"}),
     "manage_users": frozenset({"lead"}),
     "settings": frozenset({"lead"}),
     "audit": frozenset({"lead"}),

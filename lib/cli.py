@@ -85,10 +85,25 @@ def cmd_export(args: argparse.Namespace) -> dict:
 
     if args.what == "open-items" and args.as_of is None:
         raise UsageError("export open-items needs --as-of YYYY-MM-DD")
+    if args.what == "bad-debt":
+        return _export_bad_debt(args)
     with connect(args.db) as db:
         count = reports.export(db, args.what, Path(args.file), as_of=args.as_of)
     as_of = args.as_of.isoformat() if args.as_of else None
     return {"exported": args.what, "file": args.file, "rows": count, "as_of": as_of}
+
+
+def _export_bad_debt(args: argparse.Namespace) -> dict:
+    from lib.recovery.baddebt import export
+
+    start, end = args.start, args.end
+    if start is None or end is None:
+        raise UsageError("export bad-debt needs --from YYYY-MM-DD and --to YYYY-MM-DD")
+    as_of = args.as_of or date.today()
+    with connect(args.db) as db:
+        count = export(db, Path(args.file), start, end, as_of)
+    period = {"from": start.isoformat(), "to": end.isoformat()}
+    return {"exported": "bad-debt", "file": args.file, "rows": count, **period}
 
 
 @command("match")
@@ -236,9 +251,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="day/month order when a date column fits both (default DMY)",
     )
     exp = sub.add_parser("export", help="export a report")
-    exp.add_argument("what", choices=["open-items", "allocations"])
+    exp.add_argument("what", choices=["open-items", "allocations", "bad-debt"])
     exp.add_argument("file", help="FILE.csv or FILE.xlsx")
-    exp.add_argument("--as-of", type=_date, help="YYYY-MM-DD (open items)")
+    exp.add_argument("--as-of", type=_date, help="YYYY-MM-DD (open items; bad-debt recoveries)")
+    exp.add_argument(
+        "--from", dest="start", type=_date, help="YYYY-MM-DD: first day of the period (bad-debt)"
+    )
+    exp.add_argument(
+        "--to", dest="end", type=_date, help="YYYY-MM-DD: last day of the period (bad-debt)"
+    )
     match = sub.add_parser("match", help="auto-match every unapplied receipt")
     match.add_argument("--as-of", type=_date, default=None, help="default: today")
     work = sub.add_parser("worklist", help="today's follow-up worklist, in calling order")

@@ -1,5 +1,6 @@
 """A client's whole history as one timeline, newest first: follow-ups and emails, promises,
-disputes, notes and requests, invoices sent and resent, receipts and how they were matched.
+disputes, notes and requests, invoices sent and resent, receipts and how they were matched,
+and the log and stage moves of its recovery cases.
 
 Each event is ``{"date", "at", "kind", "who", "what", "ref"}``: ``date`` the business day,
 ``at`` the UTC timestamp used to order events of one day, ``ref`` the row it comes from
@@ -101,6 +102,9 @@ def client_timeline(
             f" applied to {r['invoices']} ({r['method']}ly matched by {r['matched_by']})"
         )
         events.append(_event(r["value_date"], r["created_at"], "Payment", "", what))
+    from lib.recovery.caselog import client_events  # issue 6; it imports from followups
+
+    events += client_events(db, client_id)
     events.sort(key=lambda e: (e["date"], e["at"]), reverse=True)
     return [e for e in events if e["date"] <= as_of.isoformat()]
 

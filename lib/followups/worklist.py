@@ -48,11 +48,17 @@ NO_FILTERS = Filters()
 
 
 def clients_in_recovery(db: Database, as_of: date) -> set[int]:
-    """Clients under a recovery case on ``as_of``: they leave the ordinary worklist.
-
-    The hook for issue 6 (recovery cases); until it lands no client is in recovery.
-    """
-    return set()
+    """Clients under a recovery case on ``as_of`` (opened by then, not closed by then): they
+    leave the ordinary worklist and get no reminders; the case's assignee chases them."""
+    day = as_of.isoformat()
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT client_id FROM cases WHERE opened_on <= ?"
+            " AND (closed_on IS NULL OR closed_on > ?)",
+            [day, day],
+        )
+    }
 
 
 def bucket(days: int) -> str:
@@ -106,7 +112,7 @@ def _step_done(step: dict, trigger: date, done: dict[str, str]) -> bool:
     elif step["channel"] in ("call", "letter"):
         key = f"channel:{step['channel']}"
     else:
-        return False  # a recovery case is proposed on the recovery page (issue 6)
+        return False  # proposing a case is done by opening one: the client then leaves the list
     return done.get(key, "") >= trigger.isoformat()
 
 
@@ -184,6 +190,7 @@ def _row(client, c, contacts, done, latest, policy, as_of) -> dict[str, Any]:
         "parts": parts,
         "reason": scoring.reason(parts),
         "step": facts.step["name"] if facts.step else "",
+        "step_channel": facts.step["channel"] if facts.step else "",
         "step_done": facts.step_done,
         "promise": facts.promise["text"] if facts.promise else "",
         "last_contact": facts.last_contact,

@@ -283,6 +283,11 @@ def unmatch(db: Database, actor: Actor, receipt_id: int, reason: str) -> int:
                     db, actor, table, row["id"], "reverse", row, change, receipt["client_id"]
                 )
             count += len(rows)
+            if table == "allocations":
+                from lib.recovery.recoveries import reverse_for_allocations  # issue 6
+
+                # A recovery after write-off goes with its cash: the write-off stands again.
+                reverse_for_allocations(db, actor, [row["id"] for row in rows], reason.strip())
         db.execute(
             "UPDATE receipts SET client_id = NULL, suspense_reason = ? WHERE id = ?",
             [f"unmatched by {actor.username}: {reason.strip()}", receipt_id],
