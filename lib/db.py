@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ def connect(path: str | os.PathLike[str] | None = None, migrate: bool = True) ->
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     db = Database(conn)
+    db._kaishu_path = str(Path(target).resolve()) if target != ":memory:" else None
     if migrate:
         apply_migrations(db)
     return db
@@ -76,21 +78,78 @@ def transaction(db: Database) -> Iterator[Database]:
 
     IMMEDIATE takes the write lock at the start, so a busy database makes us wait (up to the
     busy timeout) before doing any work instead of failing half-way at the first write.
+    Writers of one process queue on a lock of their own first (see :func:`_writer_queue`).
     Nested calls join the outer transaction through a savepoint.
     """
     if db.conn.in_transaction:
         with db.atomic():
             yield db
         return
-    _begin(db)
+    queue = _writer_queue(db)
+    if not queue.acquire(timeout=BUSY_TIMEOUT_MS / 1000 * LOCK_RETRIES):
+        raise Busy("the database stayed busy; nothing was changed, try again")
     try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        db.conn.execute("COMMIT")
+        _begin(db)
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        else:
+            db.conn.execute("COMMIT")
+    finally:
+        queue.release()
+
+
+class _FairLock:
+    """A lock handed to waiters in the order they came: threading.Lock favours whoever runs
+    first, which on a loaded server can starve one writer for seconds."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next = 0  # the ticket the next comer takes
+        self._serving = 0  # the ticket whose turn it is
+        self._gave_up: set[int] = set()
+
+    def acquire(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            ticket, self._next = self._next, self._next + 1
+            while self._serving != ticket:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self._gave_up.add(ticket)  # skipped when its turn comes
+                    return False
+                self._cond.wait(left)
+            return True
+
+    def release(self) -> None:
+        with self._cond:
+            self._serving += 1
+            while self._serving in self._gave_up:
+                self._gave_up.discard(self._serving)
+                self._serving += 1
+            self._cond.notify_all()
+
+
+_queues: dict[str, _FairLock] = {}
+_queues_guard = threading.Lock()
+
+
+def _writer_queue(db: Database) -> _FairLock:
+    # SQLite's busy handler polls for the write lock with growing sleeps (up to 100 ms), and
+    # a newcomer often wins over a writer that has waited long: on a busy Monday one intern's
+    # save could wait seconds behind a stream of others. Writers of the same process (the
+    # Streamlit server runs every session as a thread) therefore queue in turn, and the next
+    # is woken the moment the last commits; other processes (the CLI, a cron backup) still
+    # meet at SQLite's own lock.
+    path = getattr(db, "_kaishu_path", None)
+    if path is None:
+        row = db.conn.execute("PRAGMA database_list").fetchone()
+        path = (row[2] if row else "") or f":memory:{id(db.conn)}"
+    with _queues_guard:
+        return _queues.setdefault(path, _FairLock())
 
 
 def _begin(db: Database) -> None:

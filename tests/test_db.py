@@ -177,3 +177,41 @@ def test_an_invoice_sits_in_one_open_recovery_case_at_a_time(db):
         db["case_invoices"].insert({**line, "case_id": second, "added_by": "priya"})
     with pytest.raises(sqlite3.IntegrityError):  # a closed stage needs its closing date
         db["cases"].update(first, {"stage": "closed_recovered"})
+
+
+def test_writers_of_one_process_take_their_turn_in_order(tmp_path):
+    from lib.db import _FairLock
+
+    lock, order = _FairLock(), []
+    assert lock.acquire(timeout=1)
+
+    def writer(n: int) -> None:
+        assert lock.acquire(timeout=5)
+        order.append(n)
+        lock.release()
+
+    threads = []
+    for n in range(5):
+        threads.append(threading.Thread(target=writer, args=(n,)))
+        threads[-1].start()
+        while lock._next != n + 2:  # wait until this writer holds its ticket
+            pass
+    assert not lock.acquire(timeout=0.05)  # one gives up: its turn is skipped, not blocking
+    lock.release()
+    for thread in threads:
+        thread.join()
+    assert order == [0, 1, 2, 3, 4]
+    assert lock.acquire(timeout=1)
+
+
+def test_a_write_lock_held_elsewhere_is_waited_for_not_reported(tmp_path):
+    path = tmp_path / "k.db"
+    first, second = connect(path), connect(path)
+    other = sqlite3.connect(path, check_same_thread=False)  # as if another process
+    other.execute("BEGIN IMMEDIATE")
+    timer = threading.Timer(0.5, other.rollback)
+    timer.start()
+    with transaction(second):
+        make_client(second, client_code="AFTER-WAIT")
+    timer.join()
+    assert first["clients"].count == 1

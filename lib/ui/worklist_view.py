@@ -105,13 +105,19 @@ def request_row(request: dict, me: Actor, as_of: date, prefix: str = "req") -> N
 
 
 def pick_current(rows: list[dict]) -> dict:
-    """The client to work on: the one clicked, else the first not yet done or skipped."""
+    """The client to work on: the one clicked, else the first not yet done or skipped.
+
+    The choice is kept for the session until it is saved, skipped or another row is clicked:
+    a colleague logging a call elsewhere reorders the list, and the form must not jump to
+    another client under the intern's hands."""
     by_id = {r["client_id"]: r for r in rows}
     picked = st.session_state.get("today_pick")
     if picked in by_id:
         return by_id[picked]
     skipped = st.session_state.setdefault("today_skipped", set())
-    return next((r for r in rows if not r["done_today"] and r["client_id"] not in skipped), rows[0])
+    row = next((r for r in rows if not r["done_today"] and r["client_id"] not in skipped), rows[0])
+    st.session_state["today_pick"] = row["client_id"]
+    return row
 
 
 def client_card(row: dict, as_of: date) -> list[dict]:
