@@ -22,6 +22,7 @@ from lib import users
 from lib.auth import PasswordRejected, PermissionDenied, check_password, cli_actor
 from lib.backup import BackupError
 from lib.db import connect, db_path
+from lib.errors import explain
 from lib.importing import FileError, ImportOptions, import_file
 from lib.money import UnknownCurrency
 
@@ -297,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except sqlite3.Error as exc:
         _log_traceback()
-        print(f"error: database problem ({exc}); nothing was changed", file=sys.stderr)
+        print(f"error: {explain(exc, 'data/logs/cli.log')}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # the last guard: a one-line message, the traceback to the log
         _log_traceback()

@@ -7,14 +7,13 @@ Streamlit's own stop and rerun signals derive from BaseException and pass throug
 from __future__ import annotations
 
 import logging
-import sqlite3
 import traceback
 from pathlib import Path
 
 import streamlit as st
 
-from lib.auth import PermissionDenied
 from lib.db import db_path
+from lib.errors import explain
 
 
 def _log(exc: BaseException) -> None:
@@ -28,29 +27,6 @@ def _log(exc: BaseException) -> None:
         logger.error("".join(traceback.format_exception(exc)))
     except OSError:
         pass  # a full or read-only disk must not hide the message from the user
-
-
-def explain(exc: Exception) -> str:
-    """What to tell the user about an error, in the team's words."""
-    text = str(exc).lower()
-    if isinstance(exc, PermissionDenied):
-        return f"Not allowed: {exc}."
-    if isinstance(exc, sqlite3.OperationalError) and "full" in text:
-        return (
-            "The disk is full, so nothing was saved. Ask IT to free space, then try "
-            "again; your last change was not applied."
-        )
-    if isinstance(exc, sqlite3.OperationalError) and "readonly" in text.replace("-", ""):
-        return (
-            "The database is read-only right now (a backup or a permissions problem), "
-            "so nothing was saved. Ask IT to check data/kaishu.db, then try again."
-        )
-    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
-        return "Kaishu is busy with other people's changes. Nothing was saved; try again."
-    return (
-        "Something went wrong and nothing was saved. Try again; if it keeps happening, "
-        "tell the lead what you were doing (the details are in data/logs/app.log)."
-    )
 
 
 def run_page(page: st.Page) -> None:
