@@ -84,12 +84,21 @@ def cmd_import(args: argparse.Namespace) -> dict:
 def cmd_export(args: argparse.Namespace) -> dict:
     from lib import reports
 
-    if args.what == "open-items" and args.as_of is None:
-        raise UsageError("export open-items needs --as-of YYYY-MM-DD")
+    if args.what in ("open-items", "aging", "mis") and args.as_of is None:
+        raise UsageError(f"export {args.what} needs --as-of YYYY-MM-DD")
     if args.what == "bad-debt":
         return _export_bad_debt(args)
+    if args.what != "aging" and args.basis != "due":
+        raise UsageError("--basis goes with export aging")
+    period = None
+    if args.what == "mis" and (args.start or args.end):
+        if not (args.start and args.end):
+            raise UsageError("export mis takes --from and --to together (the collections period)")
+        period = (args.start, args.end)
     with connect(args.db) as db:
-        count = reports.export(db, args.what, Path(args.file), as_of=args.as_of)
+        count = reports.export(
+            db, args.what, Path(args.file), as_of=args.as_of, basis=args.basis, period=period
+        )
     as_of = args.as_of.isoformat() if args.as_of else None
     return {"exported": args.what, "file": args.file, "rows": count, "as_of": as_of}
 
@@ -252,14 +261,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="day/month order when a date column fits both (default DMY)",
     )
     exp = sub.add_parser("export", help="export a report")
-    exp.add_argument("what", choices=["open-items", "allocations", "bad-debt"])
-    exp.add_argument("file", help="FILE.csv or FILE.xlsx")
-    exp.add_argument("--as-of", type=_date, help="YYYY-MM-DD (open items; bad-debt recoveries)")
+    exp.add_argument("what", choices=["open-items", "allocations", "bad-debt", "aging", "mis"])
+    exp.add_argument("file", help="FILE.csv or FILE.xlsx (mis: FILE.xlsx)")
     exp.add_argument(
-        "--from", dest="start", type=_date, help="YYYY-MM-DD: first day of the period (bad-debt)"
+        "--as-of", type=_date, help="YYYY-MM-DD (open items, aging, mis; bad-debt recoveries)"
     )
     exp.add_argument(
-        "--to", dest="end", type=_date, help="YYYY-MM-DD: last day of the period (bad-debt)"
+        "--basis",
+        choices=["due", "invoice"],
+        default="due",
+        help="aging: by days past the due date (default) or since the invoice date",
+    )
+    exp.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        help="YYYY-MM-DD: first day of the period (bad-debt; mis collections)",
+    )
+    exp.add_argument(
+        "--to",
+        dest="end",
+        type=_date,
+        help="YYYY-MM-DD: last day of the period (bad-debt; mis collections)",
     )
     match = sub.add_parser("match", help="auto-match every unapplied receipt")
     match.add_argument("--as-of", type=_date, default=None, help="default: today")

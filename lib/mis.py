@@ -1,0 +1,153 @@
+"""The MIS workbook the lead sends to Tokyo: one formatted .xlsx as of a date.
+
+Sheets: Summary (key numbers per currency, aging by bucket, the converted total when rates
+are set, and chart images), Aging by client, Open items, Collections (the period: by default
+the previous month and this month to date), Promises, Disputes, Recovery cases and
+Write-offs. Every total is a formula (SUMIF over the currency column) and the Summary's
+figures refer to those totals, so an Excel user can trace each number to its rows.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.drawing.image import Image
+from sqlite_utils import Database
+
+from lib import charts
+from lib.aging import Buckets, aging_items, aging_table, currency_totals
+from lib.fx import converted_total, latest_rates
+from lib.measures import cei, collections, dso, dso_trend, unapplied_by_age
+from lib.mis_sheets import DETAIL_SHEETS, SHEET_NAMES, write_aging, write_detail, write_items
+from lib.mis_summary import write_summary
+from lib.periods import add_months, dmy, month_ends, month_key
+from lib.report_settings import reporting_currency
+from lib.team_measures import kept_rate
+
+CHART_WIDTH = 620
+
+
+@dataclass(frozen=True)
+class Period:
+    """The collections period of the report, inclusive."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def default(cls, as_of: date) -> Period:
+        """The previous month and this month to date."""
+        return cls(add_months(as_of, -1), as_of)
+
+    def months(self) -> list[str]:
+        out, cursor = [], self.first.replace(day=1)
+        while cursor <= self.last:
+            out.append(month_key(cursor))
+            cursor = add_months(cursor, 1)
+        return out
+
+
+def build_mis(
+    db: Database,
+    as_of: date,
+    buckets: Buckets,
+    period: Period | None = None,
+    with_charts: bool = True,
+    stats: dict[str, int] | None = None,
+) -> bytes:
+    """The MIS workbook as of ``as_of`` (see the module docstring), as .xlsx bytes;
+    ``stats`` (if given) receives the count of open invoices."""
+    period = period or Period.default(as_of)
+    if period.first > period.last:
+        raise ValueError("the period starts after it ends")
+    items = aging_items(db, as_of, buckets)
+    items.sort(key=lambda i: (i["client_code"], i["due_date"], i["invoice_no"]))
+    table = aging_table(items, buckets, "client")
+    totals = currency_totals(items, buckets)
+    currencies = sorted(totals)
+    if stats is not None:
+        stats["open_invoices"] = len(items)
+    book = Workbook(write_only=True)
+    summary = book.create_sheet(SHEET_NAMES["summary"])
+    refs: dict[str, Any] = {}
+    refs["aging"] = write_aging(book, table, buckets, currencies, as_of)
+    refs["items"] = write_items(book, items, buckets, currencies, as_of)
+    outstanding = {i["invoice_id"]: i["outstanding"] for i in items}
+    for name in DETAIL_SHEETS:
+        refs[name] = write_detail(book, name, db, as_of, period, outstanding)
+    facts = _facts(db, as_of, buckets, period, totals)
+    write_summary(summary, as_of, period, buckets, currencies, refs, facts)
+    if with_charts:
+        _place_charts(summary, db, as_of, buckets, table, currencies)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _facts(db, as_of, buckets, period, totals) -> dict[str, Any]:
+    """Figures the Summary shows as values (they come from the ledger, not a sheet)."""
+    this_month = as_of.replace(day=1)
+    reporting = reporting_currency(db)
+    open_totals = {c: sum(v) for c, v in totals.items()}
+    rates = latest_rates(db, as_of, reporting)
+    cash: dict[str, dict[str, int]] = {}
+    for row in unapplied_by_age(db, as_of):
+        slot = cash.setdefault(row["currency"], {"Suspense": 0, "On account": 0})
+        slot[row["kind"]] += row["amount"]
+    return {
+        "dso": dso(db, as_of),
+        "cei_month": cei(db, this_month, as_of),
+        "cei_last": cei(db, add_months(as_of, -1), this_month - timedelta(days=1)),
+        "targets": {
+            (r["month"], r["currency"]): r["target"]
+            for r in collections(db, as_of, months=len(period.months()) + 1)
+        },
+        "cash": cash,
+        "kept": kept_rate(db, as_of, as_of - timedelta(days=90)),
+        "converted": converted_total(open_totals, rates, reporting),
+        "rates": rates,
+        "reporting": reporting,
+    }
+
+
+def _png(chart: Any) -> bytes:
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(chart.to_json(), scale=1.5)
+
+
+def _place_charts(sheet, db, as_of, buckets, table, currencies) -> None:
+    # The images sit right of the key numbers, one under another.
+    anchor_row = 4
+    labels = buckets.labels()
+    pictures = []
+    for currency in currencies:
+        bars = charts.aging_bars(table, labels, currency, "Client", basis=buckets.basis, top=10)
+        pictures.append(bars.properties(width=CHART_WIDTH))
+    points = month_ends(as_of, 13)
+    pictures.append(charts.dso_chart(dso_trend(db, points)).properties(width=CHART_WIDTH))
+    rows = collections(db, as_of, months=12)
+    for currency in currencies:
+        pictures.append(charts.collections_chart(rows, currency).properties(width=CHART_WIDTH))
+    for chart in pictures:
+        png = _png(chart)
+        image = Image(io.BytesIO(png))
+        scale = CHART_WIDTH / image.width
+        image.width, image.height = int(image.width * scale), int(image.height * scale)
+        image.anchor = f"H{anchor_row}"
+        sheet.add_image(image)
+        anchor_row += int(image.height / 20) + 2
+
+
+def mis_file_name(as_of: date) -> str:
+    """``kaishu-mis-2026-11-20.xlsx``."""
+    return f"kaishu-mis-{as_of.isoformat()}.xlsx"
+
+
+def describe_period(period: Period) -> str:
+    """ "01/10/2026 – 20/11/2026"."""
+    return f"{dmy(period.first)} – {dmy(period.last)}"
