@@ -166,6 +166,7 @@ def _keep_a_lead(db: Database, old: dict, values: dict) -> None:
 
 def set_role(db: Database, actor: Actor, username: str, role: str) -> None:
     """Change a user's role (takes effect on their next click)."""
+    require(actor, "manage_users")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
     _change(db, actor, username, {"role": role}, "change role")
@@ -173,6 +174,7 @@ def set_role(db: Database, actor: Actor, username: str, role: str) -> None:
 
 def reset_password(db: Database, actor: Actor, username: str, password: str) -> None:
     """Set a new password and lift any sign-in lock."""
+    require(actor, "manage_users")
     _change(
         db,
         actor,
@@ -184,6 +186,7 @@ def reset_password(db: Database, actor: Actor, username: str, password: str) -> 
 
 def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
     """Deactivate (they can no longer sign in) or reactivate a user; nothing is deleted."""
+    require(actor, "manage_users")
     _change(db, actor, username, {"active": int(active)}, "reactivate" if active else "deactivate")
 
 

@@ -144,6 +144,7 @@ def insert_promise(
     follow_up_id: int | None,
 ) -> int:
     """Write a checked promise and its instalments; call inside the caller's transaction."""
+    require(actor, "log_follow_up")
     row = {
         "client_id": client_id,
         "follow_up_id": follow_up_id,

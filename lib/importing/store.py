@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib import audit
-from lib.auth import Actor
+from lib.auth import Actor, require
 from lib.importing.rows import RowError
 from lib.money import format_money
 
@@ -82,6 +82,7 @@ def store_clients(
     db: Database, actor: Actor, records: list[dict], import_id: int, now: str
 ) -> Outcome:
     """Insert new clients and update changed ones; blanks in the file never erase a value."""
+    require(actor, "import")
     out = Outcome()
     records = first_occurrences(records, "client_code", out, "client code")
     known = {r["client_code"]: r for r in db.query("SELECT * FROM clients")}
@@ -196,6 +197,7 @@ def resolve_invoice_clients(
     db: Database, actor: Actor, records: list[dict], import_id: int, now: str, out: Outcome
 ) -> list[dict]:
     """Give each record a client_id, creating clients the master does not have yet."""
+    require(actor, "import")
     names = {r["name"].casefold(): r for r in db.query("SELECT id, client_code, name FROM clients")}
     kept = []
     for rec in records:
@@ -262,6 +264,7 @@ def store_invoices(
     db: Database, actor: Actor, records: list[dict], import_id: int, now: str
 ) -> Outcome:
     """Insert new invoices; update changed fields of known ones unless money is already applied."""
+    require(actor, "import")
     out = Outcome()
     records = first_occurrences(records, "invoice_no", out, "invoice number")
     records = resolve_invoice_clients(db, actor, records, import_id, now, out)
@@ -399,6 +402,7 @@ def store_receipts(
     db: Database, actor: Actor, records: list[dict], import_id: int, now: str
 ) -> Outcome:
     """Insert receipts not seen before; a line already imported (any file) is a duplicate."""
+    require(actor, "import")
     out = Outcome()
     keys = receipt_keys(records)
     existing = lookup(db, "receipts", "fingerprint", keys, "fingerprint")

@@ -189,6 +189,7 @@ def _write(
 
 def teach(db: Database, actor: Actor, receipt: dict, client_id: int) -> None:
     """Remember the receipt's payer (and account) as an alias of ``client_id``."""
+    require(actor, "match")
     line = read_line(receipt["payer_name"], receipt["memo"])
     for name in line.names:
         key = split_branch(name)[0]
@@ -207,6 +208,7 @@ def teach(db: Database, actor: Actor, receipt: dict, client_id: int) -> None:
 
 def accept(db: Database, actor: Actor, suggestion_id: int) -> str:
     """Accept a suggestion as it stands: it becomes a manual match."""
+    require(actor, "match")
     row = next(db.query("SELECT * FROM match_suggestions WHERE id = ?", [suggestion_id]), None)
     if row is None or row["status"] != "open":
         raise MatchError("this suggestion is no longer open")

@@ -231,6 +231,7 @@ def write_allocations(
     now: str,
 ) -> None:
     """Record a decision's allocations and deductions, mark the receipt's client, and audit."""
+    require(actor, "match")
     rows, deductions = [], []
     for part in decision.parts:
         if part.applied > 0:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib import audit
-from lib.auth import Actor, PermissionDenied
+from lib.auth import Actor, PermissionDenied, require
 from lib.db import transaction, utc_now
 from lib.money import format_money
 from lib.recovery import EVENT_KINDS, STAGES, RecoveryError
@@ -73,6 +73,7 @@ def add_event(
 ) -> int:
     """Log an action on a case (a call, a meeting, a legal update, a document received…)
     with optional attachments; returns the entry id. ``today`` bounds ``happened_on``."""
+    require(actor, "view")  # and, once the case is read, its assignee rule (require_log)
     if kind not in LOGGABLE_KINDS:
         raise RecoveryError("choose what happened")
     if happened_on > today:

@@ -115,6 +115,7 @@ def draft(
     """Build the letter of ``kind`` in ``language`` for the case as of ``on``: the invoices
     with money at stake, interest at the lead's rate, and the deadline (``pay_by``, else the
     lead's days for that kind). ``problems`` says what stops it from being issued."""
+    require(actor, "recovery")
     if kind not in LETTER_KINDS or language not in lt.LANGUAGES:
         raise RecoveryError("choose the kind of letter and its language")
     rs, fs = recovery_settings(db), followup_settings(db)

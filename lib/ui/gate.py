@@ -9,7 +9,7 @@ the lockout lives in the database where every server process sees it.
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -22,6 +22,10 @@ from lib.ui.context import db, set_actor
 
 COOKIE_NAME = "kaishu_session"
 SESSION_DAYS = 0.5  # a working day; the cookie then expires and the user signs in again
+# An open tab keeps its session past the cookie, so the session itself ends too: after a
+# working day from sign-in, or after two idle hours (a shared desk left signed in).
+SESSION_LIMIT = timedelta(days=SESSION_DAYS)
+IDLE_LIMIT = timedelta(hours=2)
 
 
 def _first_run() -> None:
@@ -132,9 +136,32 @@ def signed_in() -> Actor | None:
         authenticator.logout(location="unrendered")
         st.error("This account is no longer active. Ask the lead.")
         return None
+    ended = _session_ended(datetime.now(UTC))
+    if ended:
+        authenticator.logout(location="unrendered")
+        st.info(ended, icon=":material/lock_clock:")
+        st.button("Sign in again", type="primary")  # the next run draws the sign-in form
+        return None
     st.session_state.pop("kaishu_flash", None)
     set_actor(current)
     return current if _sidebar(authenticator, current) else None
+
+
+def _session_ended(now: datetime) -> str | None:
+    """Why this session must sign in again (too long, or idle too long), else None; the
+    clock starts at the first signed-in run of the session."""
+    started = st.session_state.setdefault("kaishu_signed_in_at", now)
+    seen = st.session_state.get("kaishu_last_seen", now)
+    st.session_state["kaishu_last_seen"] = now
+    if now - started > SESSION_LIMIT:
+        reason = "Your session has ended after a working day"
+    elif now - seen > IDLE_LIMIT:
+        reason = "Your session ended after two idle hours"
+    else:
+        return None
+    for key in ("kaishu_signed_in_at", "kaishu_last_seen", "kaishu_actor"):
+        st.session_state.pop(key, None)
+    return f"{reason}. Please sign in again."
 
 
 def _login_error(text: str) -> str:
