@@ -146,3 +146,11 @@ def test_random_spreadsheets_of_junk_cells(db, collector, seed):
     result = attempt(db, collector, xlsx_bytes(rows), f"junk{seed}.xlsx")
     assert not isinstance(result, FileError)
     assert result.imported + len(result.rejected) + result.skipped_other <= 200
+
+
+def test_a_workbook_needing_an_unknown_zip_version_is_a_file_error(db, collector):
+    data = bytearray(xlsx_bytes([HEADER, GOOD]))
+    at = data.index(b"PK\x01\x02")  # first central directory entry
+    data[at + 6 : at + 8] = (93).to_bytes(2, "little")  # "needs zip 9.3 to extract"
+    result = attempt(db, collector, bytes(data), "odd.xlsx")
+    assert isinstance(result, FileError) and "damaged" in str(result)

@@ -60,7 +60,7 @@ def _check_zip(data: bytes, file_name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise FileError(f"{file_name}: the workbook is damaged (not a readable .xlsx)") from None
     if inflated > MAX_UNZIPPED or inflated > 200 * max(1, len(data)):
         raise FileError(
