@@ -28,6 +28,7 @@ system-deps:
 
 run: $(VENV)/.runtime
 	$(BIN)/python -m lib.cli --db $(DB) migrate
+	@echo "Back up daily (keeps 14): add to cron  0 2 * * * cd $(CURDIR) && make backup"
 	KAISHU_DB=$(DB) $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 test: $(VENV)/.dev system-deps
