@@ -203,15 +203,14 @@ def cmd_migrate(args: argparse.Namespace) -> dict:
 @command("demo")
 def cmd_demo(args: argparse.Namespace) -> dict:
     from lib.demo.load import load_demo
+    from lib.recovery.demo import demo_cases
 
+    as_of = args.as_of or date.today()
     with connect(args.db) as db:
-        return load_demo(
-            db,
-            cli_actor(),
-            as_of=args.as_of or date.today(),
-            clients=args.clients,
-            force=args.force,
-        )
+        result = load_demo(db, cli_actor(), as_of=as_of, clients=args.clients, force=args.force)
+        # A separate step: the ledger above stays the matching quality tests' ground truth.
+        result["recovery_cases"] = demo_cases(db, cli_actor(), as_of)
+    return result
 
 
 def _user_parser(sub: argparse._SubParsersAction) -> None:

@@ -6,6 +6,7 @@ from lib import aging
 from lib.demo.load import NotEmpty, is_empty, load_demo
 from lib.importing.history import history
 from lib.money import CURRENCIES
+from lib.recovery.demo import demo_cases
 from lib.ui import format as fmt
 from lib.ui.context import db, guard, today
 
@@ -29,6 +30,7 @@ if is_empty(db()):
             with st.spinner("Loading the demo ledger through the importers…"):
                 try:
                     done = load_demo(db(), me, as_of=as_of)
+                    demo_cases(db(), me, as_of)  # a few recovery cases for the board
                 except NotEmpty as exc:
                     st.warning(str(exc))
                 else:

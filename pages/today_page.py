@@ -8,6 +8,7 @@ from lib.money import format_money
 from lib.ui import format as fmt
 from lib.ui.context import db, guard, today
 from lib.ui.log_form import quick_log
+from lib.ui.recovery_today import propose_link, today_panel
 from lib.ui.worklist_view import (
     LIST_COLUMNS,
     client_card,
@@ -30,6 +31,7 @@ if is_empty(db()):
     st.stop()
 flash = st.session_state.pop("kaishu_flash_log", None)
 requests_panel(me, as_of)
+today_panel(me, as_of)
 chosen = filters(me)
 rows = worklist(db(), as_of, chosen)
 done = sum(r["done_today"] for r in rows)
@@ -67,6 +69,7 @@ with st.container(border=True):
             icon=":material/open_in_new:",
             query_params={"client": current["client_code"]},
         )
+        propose_link(current, me)
 
 st.subheader("The list")
 shown = [{**r, "name": ("✓ " if r["done_today"] else "") + r["name"]} for r in rows]

@@ -18,6 +18,8 @@ PROTECTED = {
     "pages/users_page.py": "lead",
     "pages/audit_page.py": "lead",
     "pages/backups_page.py": "lead",
+    "pages/bad_debt_page.py": "lead",
+    "pages/recovery_settings_page.py": "lead",
 }
 
 
@@ -98,14 +100,17 @@ def test_wrong_password_is_refused_and_five_lock_the_account(app_db):
                 "Matching",
                 "Upload",
                 "Reminders",
+                "Recovery",
+                "Bad-debt report",
                 "Reminder policy",
+                "Recovery settings",
                 "Users",
                 "Audit log",
                 "Backups",
             },
         ),
-        ("collector", {"Today", "Home", "Clients", "Matching", "Upload", "Reminders"}),
-        ("intern", {"Today", "Home", "Clients", "Matching"}),
+        ("collector", {"Today", "Home", "Clients", "Matching", "Upload", "Reminders", "Recovery"}),
+        ("intern", {"Today", "Home", "Clients", "Matching", "Recovery"}),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(role, expected):

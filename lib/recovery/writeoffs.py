@@ -242,11 +242,14 @@ def pending(db: Database, case_id: int | None = None) -> list[dict[str, Any]]:
     rows = list(db.query(sql, [case_id] if case_id else []))
     for row in rows:
         open_now: dict[str, int] = {}
+        numbers = []
         for invoice_id in json.loads(row["invoice_ids"]):
             inv = next(db.query(OPEN_BALANCE, [invoice_id]), None)
             if inv and inv["open"] > 0:
                 open_now[inv["currency"]] = open_now.get(inv["currency"], 0) + inv["open"]
+            numbers += [inv["invoice_no"]] if inv else []
         row["open"] = open_now
+        row["invoice_nos"] = ", ".join(numbers)
         row["open_text"] = ", ".join(format_money(v, c) for c, v in sorted(open_now.items()))
     return rows
 

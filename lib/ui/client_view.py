@@ -13,6 +13,7 @@ from lib.exports import Column, write_xlsx
 from lib.money import CURRENCIES
 from lib.ui import format as fmt
 from lib.ui.context import db
+from lib.ui.recovery_today import client_cases_tab
 from lib.ui.timeline_view import follow_ups_tab
 
 KIND_LABELS = {
@@ -59,7 +60,9 @@ def show_client(client: dict, me: Actor, as_of: date) -> None:
     invoices = clients.client_invoices(db(), client["id"], as_of)
     open_items = [i for i in invoices if i["outstanding"] > 0]
     _metrics(open_items)
-    tabs = st.tabs(["Follow-ups", "Statement of account", "Invoices", "Receipts", "Master data"])
+    tabs = st.tabs(
+        ["Follow-ups", "Statement of account", "Invoices", "Receipts", "Recovery", "Master data"]
+    )
     with tabs[0]:
         follow_ups_tab(client, me, as_of)
     with tabs[1]:
@@ -96,6 +99,8 @@ def show_client(client: dict, me: Actor, as_of: date) -> None:
             empty="No receipts identified for this client yet.",
         )
     with tabs[4]:
+        client_cases_tab(client, me, as_of)
+    with tabs[5]:
         _master(client, me)
 
 
