@@ -30,20 +30,26 @@ for cur, t in baddebt.totals(rows).items():
     x.metric(f"Written off ({cur})", fmt.money(t["written_off"], cur))
     y.metric(f"Recovered since ({cur})", fmt.money(t["recovered"], cur))
     z.metric(f"Net bad debt ({cur})", fmt.money(t["net"], cur))
+shown = [
+    {
+        **r,
+        "client": f"{r['client_code']} {r['client_name']}",
+        "approval": f"{r['approved_by']} · {r['approval_ref'] or '—'}",
+    }
+    for r in rows
+]
 fmt.show(
-    rows,
+    shown,
     [
         ("effective_date", "Written off on", "date"),
-        ("client_code", "Code", "text"),
-        ("client_name", "Client", "text"),
+        ("client", "Client", "text"),
         ("invoice_no", "Invoice", "text"),
         ("written_off", "Written off", "money"),
-        ("reason", "Reason", "text"),
-        ("approved_by", "Approved by", "text"),
-        ("approval_ref", "Approval ref", "text"),
-        ("case_no", "Case", "text"),
         ("recovered", "Recovered since", "money"),
         ("net", "Net", "money"),
+        ("case_no", "Case", "text"),
+        ("approval", "Approved by · ref", "text"),
+        ("reason", "Reason", "text"),
     ],
     empty="Nothing was written off in this period.",
     key="bd-table",

@@ -1,10 +1,10 @@
 """The PDF groundwork letters and case files share: fonts that carry Japanese, and a few
 layout helpers on top of fpdf2.
 
-IPA Gothic (Debian's ``fonts-ipafont-gothic``, a TrueType file fpdf2 embeds) carries Japanese,
-Latin and ¥; the rupee sign ₹ is not in it, so DejaVu Sans (on every Debian system through
-fontconfig) is the fallback for missing glyphs, and when neither has it the text says "Rs."
-instead of dropping the character. Japanese paragraphs wrap at any character (they have no
+IPA PGothic (Debian's ``fonts-ipafont-gothic``: TrueType files fpdf2 embeds; ipagp.ttf, the
+proportional one, else ipag.ttf) carries Japanese, Latin and ¥; the rupee sign ₹ is not in
+it, so DejaVu Sans (on every Debian system through fontconfig) is the fallback for missing
+glyphs, and when neither has it the text says "Rs." instead of dropping the character. Japanese paragraphs wrap at any character (they have no
 spaces); English wraps at words.
 """
 
@@ -17,6 +17,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
 IPA_GOTHIC = Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf")
+IPA_PGOTHIC = IPA_GOTHIC.with_name("ipagp.ttf")  # same package, proportional Latin: reads better
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 MAIN, FALLBACK = "ipag", "dejavu"
 INK, GREY, RULE = (25, 35, 50), (95, 105, 120), (200, 209, 220)
@@ -36,8 +37,9 @@ class Pdf(FPDF):
             raise FontMissing(
                 f"{IPA_GOTHIC} is missing: install Debian's fonts-ipafont-gothic (make run does)"
             )
-        self.add_font(MAIN, "", str(IPA_GOTHIC))
-        self.add_font(MAIN, "B", str(IPA_GOTHIC))  # IPA Gothic has one weight
+        font = str(IPA_PGOTHIC if IPA_PGOTHIC.exists() else IPA_GOTHIC)
+        self.add_font(MAIN, "", font)
+        self.add_font(MAIN, "B", font)  # IPA Gothic has one weight
         self.has_fallback = DEJAVU.exists()
         if self.has_fallback:
             self.add_font(FALLBACK, "", str(DEJAVU))
