@@ -126,3 +126,18 @@ def outstanding_of(db: Database, invoice_ids: Iterable[int], day: date) -> dict[
         for invoice_id, _currency, left in db.execute(_OUTSTANDING_ONE.format(marks=marks), params):
             out[invoice_id] = left
     return out
+
+
+VERSION_TABLES = (
+    "invoices", "receipts", "allocations", "deductions", "write_offs", "write_off_recoveries",
+    "clients", "imports", "audit_log", "promises", "follow_ups", "cases", "case_stages",
+    "fx_rates",
+)  # fmt: skip
+
+
+def ledger_version(db: Database) -> tuple[int, ...]:
+    """A cheap fingerprint of the ledger: the newest row of each table reports read, and
+    of the audit log (every change through Kaishu, reversals and edits included, writes
+    one). Reports cached under it are recomputed as soon as anything changes."""
+    parts = ", ".join(f"(SELECT COALESCE(MAX(rowid), 0) FROM {t})" for t in VERSION_TABLES)
+    return tuple(db.execute(f"SELECT {parts}").fetchone())

@@ -10,21 +10,35 @@ inline, so a chart's spec carries everything (tests read it; vl-convert renders 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import altair as alt
 
 from lib.money import format_money, to_units
-from lib.periods import dmy
+from lib.periods import dmy, month_end
 
 # Not due in green, then warmer and darker as invoices age.
 AGE_COLOURS = ("#4C9F70", "#F2C14E", "#F39237", "#E4572E", "#B33F40", "#7A1F2B", "#4A0E1A")
 MORE_COLOURS = ("#2E1018", "#1A0A0E", "#000000", "#000000")
 BLUE, GREY, INK = "#1F4E79", "#8A99A8", "#1B2733"
 SIZES = {
-    "screen": {"height": 320, "label": 13, "title": 14, "heading": 16, "bar": 18},
-    "projector": {"height": 430, "label": 18, "title": 19, "heading": 24, "bar": 26},
+    "screen": {"height": 320, "label": 13, "title": 14, "heading": 16, "bar": 20},
+    "projector": {"height": 430, "label": 18, "title": 19, "heading": 24, "bar": 28},
 }
+
+
+def rows_height(rows: int, size: str) -> int:
+    """A height that gives each bar of a horizontal bar chart room for its label: Streamlit
+    fits the whole chart (title, axis, legend) into the height, so they are added."""
+    s = SIZES[size]
+    return max(s["height"] // 2, rows * (s["bar"] + 12)) + 8 * s["label"] + 40
+
+
+def point_label(day: str) -> str:
+    """A trend point's name: "Nov 2026" for a month end, "02/12/2026" for today."""
+    value = date.fromisoformat(day)
+    return value.strftime("%b %Y") if value == month_end(value) else dmy(value)
 
 
 def units(minor: int, currency: str) -> float:
@@ -78,13 +92,11 @@ def aging_bars(
         others = format_money(sum(r["total"] for r in rest), currency)
         heading += f" · the {len(shown)} largest; {len(rest)} others owe {others}"
     pick = alt.selection_point(name="cell", fields=["group", "bucket"], on="click")
-    s = SIZES[size]
-    height = max(s["height"] // 2, min(900, len(shown) * (s["bar"] + 8)))
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar(height={"band": 0.8})
         .encode(
-            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("order")),
+            y=alt.Y("label:N", title=None, sort=[r["label"] for r in shown]),
             x=alt.X("amount:Q", title=f"Outstanding ({currency})", stack="zero"),
             color=alt.Color(
                 "bucket_label:N",
@@ -101,7 +113,7 @@ def aging_bars(
             ],
         )
         .add_params(pick)
-        .properties(height=height)
+        .properties(height=rows_height(len(shown), size))
     )
     return styled(chart, size, heading)
 
@@ -133,7 +145,7 @@ def aging_trend(
             if amount:
                 values.append(
                     {
-                        "day": dmy(day),
+                        "day": point_label(day),
                         "order": order,
                         "bucket": b,
                         "bucket_label": labels[b],
@@ -145,7 +157,12 @@ def aging_trend(
         alt.Chart(alt.Data(values=values))
         .mark_bar()
         .encode(
-            x=alt.X("day:O", title="Month end", sort=alt.EncodingSortField("order")),
+            x=alt.X(
+                "day:O",
+                title="Month end, and today",
+                sort=[point_label(day) for day, _ in points],
+                axis=alt.Axis(labelAngle=-35, labelOverlap=False),
+            ),
             y=alt.Y("amount:Q", title=f"Outstanding ({currency})", stack="zero"),
             color=alt.Color(
                 "bucket_label:N",
@@ -167,12 +184,17 @@ def aging_trend(
 
 def dso_chart(rows: list[dict[str, Any]], size: str = "screen") -> alt.Chart:
     """DSO (countback) per currency at each point: days, so currencies share the axis."""
-    values = [{**r, "label": dmy(r["day"]), "days": r["dso"]} for r in rows]
+    values = [{**r, "label": point_label(r["day"]), "days": r["dso"]} for r in rows]
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_line(point=alt.OverlayMarkDef(size=90), strokeWidth=3)
         .encode(
-            x=alt.X("label:O", title="Month end", sort=alt.EncodingSortField("day")),
+            x=alt.X(
+                "label:O",
+                title="Month end, and today",
+                sort=[point_label(d) for d in sorted({r["day"] for r in rows})],
+                axis=alt.Axis(labelAngle=-35, labelOverlap=False),
+            ),
             y=alt.Y("days:Q", title="DSO (days)"),
             color=alt.Color("currency:N", title="Currency"),
             tooltip=[
@@ -291,7 +313,12 @@ def unapplied_chart(rows: list[dict[str, Any]], currency: str, size: str = "scre
         alt.Chart(alt.Data(values=values))
         .mark_bar()
         .encode(
-            x=alt.X("age_label:N", title="Days since the money came", sort=[b for _, b in order]),
+            x=alt.X(
+                "age_label:N",
+                title="Days since the money came",
+                sort=[b for _, b in order],
+                axis=alt.Axis(labelAngle=0),
+            ),
             y=alt.Y("amount_units:Q", title=f"Not applied ({currency})", stack="zero"),
             color=alt.Color(
                 "kind:N",

@@ -11,17 +11,21 @@ from typing import Any
 
 import altair as alt
 
-from lib.charts import BLUE, GREY, SIZES, styled, units
+from lib.charts import BLUE, GREY, SIZES, rows_height, styled, units
 from lib.money import format_money
 from lib.periods import dmy
+
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
 
 
 def promises_chart(rows: list[dict[str, Any]], size: str = "screen") -> alt.LayerChart:
     """Promises made per month (bars) and the kept rate of those that fell due (line, %)."""
     s = SIZES[size]
-    base = alt.Chart(alt.Data(values=rows)).encode(x=alt.X("month:O", title="Month"))
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=0))
+    )
     made = base.mark_bar(color="#9DC3E6").encode(
-        y=alt.Y("made:Q", title="Promises made"),
+        y=alt.Y("made:Q", title="Promises made", axis=COUNT_AXIS),
         tooltip=[
             alt.Tooltip("month:O", title="Month"),
             alt.Tooltip("made:Q", title="Promises made"),
@@ -51,12 +55,11 @@ def top_debtors_chart(rows: list[dict[str, Any]], currency: str, size: str = "sc
         for r in rows
         if r["currency"] == currency
     ]
-    s = SIZES[size]
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar(color="#B33F40")
         .encode(
-            y=alt.Y("client:N", title="", sort=alt.EncodingSortField("rank")),
+            y=alt.Y("client:N", title="", sort=[v["client"] for v in values]),
             x=alt.X("overdue:Q", title=f"Overdue ({currency})"),
             tooltip=[
                 alt.Tooltip("client:N", title="Client"),
@@ -65,7 +68,7 @@ def top_debtors_chart(rows: list[dict[str, Any]], currency: str, size: str = "sc
                 alt.Tooltip("owner:N", title="Owner"),
             ],
         )
-        .properties(height=max(s["height"] // 2, len(values) * (s["bar"] + 10)))
+        .properties(height=rows_height(len(values), size))
     )
     return styled(chart, size, f"Top {len(values)} overdue debtors · {currency}")
 
@@ -80,9 +83,9 @@ def activity_chart(rows: list[dict[str, Any]], size: str = "screen") -> Any:
         alt.Chart(alt.Data(values=values))
         .mark_bar()
         .encode(
-            x=alt.X("owner:N", title="", sort="-y"),
+            x=alt.X("owner:N", title="", sort="-y", axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("what:N"),
-            y=alt.Y("count:Q", title="Count"),
+            y=alt.Y("count:Q", title="Count", axis=COUNT_AXIS),
             color=alt.Color(
                 "what:N",
                 title="",
@@ -98,7 +101,7 @@ def activity_chart(rows: list[dict[str, Any]], size: str = "screen") -> Any:
         )
         .properties(height=SIZES[size]["height"])
     )
-    return styled(chart, size, "Collector activity")
+    return styled(chart, size, "Follow-ups logged and promises obtained, per person")
 
 
 def collected_by_owner_chart(rows: list[dict[str, Any]], currency: str, size: str = "screen"):
@@ -116,7 +119,7 @@ def collected_by_owner_chart(rows: list[dict[str, Any]], currency: str, size: st
         alt.Chart(alt.Data(values=values))
         .mark_bar(color="#4C9F70")
         .encode(
-            x=alt.X("owner:N", title="Owner", sort="-y"),
+            x=alt.X("owner:N", title="Owner", sort="-y", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("amount:Q", title=f"Collected ({currency})"),
             tooltip=[
                 alt.Tooltip("owner:N", title="Owner"),
@@ -148,7 +151,7 @@ def funnel_chart(rows: list[dict[str, Any]], size: str = "screen") -> Any:
         .mark_bar()
         .encode(
             y=alt.Y("stage:N", title="", sort=[v["stage"] for v in values]),
-            x=alt.X("cases:Q", title="Cases"),
+            x=alt.X("cases:Q", title="Cases", axis=COUNT_AXIS),
             color=alt.Color(
                 "status:N",
                 title="",
@@ -164,7 +167,7 @@ def funnel_chart(rows: list[dict[str, Any]], size: str = "screen") -> Any:
     labels = bars.mark_text(align="left", dx=6, fontSize=s["label"]).encode(
         text=alt.Text("cases:Q"), color=alt.value("#1B2733")
     )
-    chart = alt.layer(bars, labels).properties(height=len(values) * (s["bar"] + 14))
+    chart = alt.layer(bars, labels).properties(height=rows_height(len(values), size))
     return styled(chart, size, "Recovery funnel by stage")
 
 
@@ -178,10 +181,10 @@ def forecast_chart(
     """Expected receipts per week for one currency (bars), with what actually came (black
     line, once the week is over) and, ``with_naive``, the naive "paid on the due date"
     forecast (grey dashes). ``rows`` come from :func:`lib.forecast_check.compare`."""
+    mine = sorted((r for r in rows if r["currency"] == currency), key=lambda r: r["week"])
     values = [
         {
-            "week": dmy(r["week_start"]),
-            "order": r["week"],
+            "week": "w/c " + dmy(r["week_start"])[:5],
             "forecast": units(r["forecast"], currency),
             "forecast_text": format_money(r["forecast"], currency),
             "naive": units(r["naive"], currency),
@@ -189,28 +192,32 @@ def forecast_chart(
             "actual": None if r["actual"] is None else units(r["actual"], currency),
             "actual_text": "—" if r["actual"] is None else format_money(r["actual"], currency),
         }
-        for r in rows
-        if r["currency"] == currency
+        for r in mine
     ]
     tips = [
-        alt.Tooltip("week:O", title="Week from"),
+        alt.Tooltip("week:O", title="Week"),
         alt.Tooltip("forecast_text:N", title="Kaishu forecast"),
         alt.Tooltip("actual_text:N", title="Actually came"),
         alt.Tooltip("naive_text:N", title="Naive (due date)"),
     ]
+    # The naive forecast puts every overdue invoice in the first week; letting its spike set
+    # the scale would flatten everything else, so the scale follows Kaishu and the actuals.
+    top = max([v["forecast"] for v in values] + [v["actual"] or 0 for v in values] + [1])
+    scale = alt.Scale(domain=[0, top * 1.25], clamp=True)
+    order = [v["week"] for v in values]  # layered charts drop a sort by field: list it
     base = alt.Chart(alt.Data(values=values)).encode(
-        x=alt.X("week:O", title="Week starting", sort=alt.EncodingSortField("order"))
+        x=alt.X("week:O", title="Week starting", sort=order, axis=alt.Axis(labelAngle=0))
     )
     bars = base.mark_bar(color="#9DC3E6").encode(
-        y=alt.Y("forecast:Q", title=f"Receipts ({currency})"), tooltip=tips
+        y=alt.Y("forecast:Q", title=f"Receipts ({currency})", scale=scale), tooltip=tips
     )
-    naive = base.mark_line(color=GREY, strokeDash=[6, 4], strokeWidth=2).encode(
-        y="naive:Q", tooltip=tips
+    naive = base.mark_line(color=GREY, strokeDash=[6, 4], strokeWidth=2, clip=True).encode(
+        y=alt.Y("naive:Q", scale=scale), tooltip=tips
     )
     actual = (
         base.transform_filter("datum.actual != null")
         .mark_line(color="#1B2733", strokeWidth=3, point=alt.OverlayMarkDef(size=90))
-        .encode(y="actual:Q", tooltip=tips)
+        .encode(y=alt.Y("actual:Q", scale=scale), tooltip=tips)
     )
     layers = [bars, naive, actual] if with_naive else [bars, actual]
     chart = alt.layer(*layers).properties(height=SIZES[size]["height"])

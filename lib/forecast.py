@@ -5,7 +5,8 @@ months, the days from its due date to the day it was paid in full (cash and dedu
 if still unpaid, how long it has been waiting. A weighted survival curve over those days
 (recent invoices weigh more; half-life six months) gives, for an open invoice already N days
 late, the chance it is paid in each coming week. A client with little history leans on its
-segment's curve (same currency), pooled in as three invoices' worth of history. Pending
+segment's curve (same currency; the whole currency's when the segment has none), pooled in
+as three invoices' worth of history. Pending
 promises come in on their promised dates, scaled by the client's record of keeping
 promises; the invoices they cover are forecast only for the part not expected from the
 promise. Disputed invoices and invoices in a recovery case are left out (not expected within
@@ -26,6 +27,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib.aging import Buckets, aging_items
+from lib.clients import SEGMENTS
 from lib.followups.promises import promises
 from lib.followups.settings import load as followup_settings
 from lib.periods import weeks_ahead
@@ -164,16 +166,25 @@ def habits(db: Database, as_of: date) -> Habits:
             sample = ((as_of - due_day).days, False, weight)
         own[client_id].append(sample)
         pool[(segment, currency)].append(sample)
+    everyone: dict[str, list[tuple[int, bool, float]]] = defaultdict(list)
+    for (_, currency), samples in pool.items():
+        everyone[currency] += samples
     priors = {key: tally(samples) for key, samples in pool.items()}
+    # A segment with no history of its own in a currency leans on the whole currency's.
+    fallback = {currency: tally(samples) for currency, samples in everyone.items()}
     clients = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, segment, currency FROM clients")}
     curves = {}
     for client_id, (segment, currency) in clients.items():
-        prior = priors.get((segment, currency or ""), {})
+        prior = priors.get((segment, currency or "")) or fallback.get(currency or "", {})
         mine = tally(own[client_id]) if own.get(client_id) else {}
         if mine or prior:
             curves[client_id] = pooled(mine, prior)
     share = {k: c / (c + d) if c + d else 1.0 for k, (c, d) in cash.items()}
-    return Habits(curves, share, {k: kaplan_meier(v) for k, v in priors.items()})
+    known = {k: kaplan_meier(v) for k, v in priors.items()}
+    for currency, days in fallback.items():
+        for segment in SEGMENTS:
+            known.setdefault((segment, currency), kaplan_meier(days))
+    return Habits(curves, share, known)
 
 
 def _curve_for(habit: Habits, item: dict[str, Any]) -> Curve | None:

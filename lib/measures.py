@@ -118,13 +118,18 @@ def cei(db: Database, first: date, last: date) -> dict[str, Decimal | None]:
 
 
 def cei_trend(db: Database, as_of: date, months: int = 12) -> list[dict[str, Any]]:
-    """CEI per currency for each of the last ``months`` months (the last one to date)."""
+    """CEI per currency for each of the last ``months`` months; the current month, "to
+    date", once it is a week old."""
     rows = []
     for first in months_back(as_of, months):
         last = min(month_end(first), as_of)
+        # A month only a few days old says little: its CEI is shown from its second week.
+        if last < month_end(first) and last.day < 7:
+            continue
+        label = month_key(first) + (" to date" if last < month_end(first) else "")
         for currency, value in cei(db, first, last).items():
             if value is not None:
-                rows.append({"month": month_key(first), "currency": currency, "cei": float(value)})
+                rows.append({"month": label, "currency": currency, "cei": float(value)})
     return rows
 
 
@@ -175,6 +180,16 @@ def collections(db: Database, as_of: date, months: int = 12) -> list[dict[str, A
     return rows
 
 
+def collected_between(db: Database, first: date, last: date) -> dict[str, int]:
+    """Cash collected per currency from ``first`` to ``last`` (see the module docstring),
+    as the ledger stood on ``last``."""
+    out: dict[str, int] = {}
+    params = {"first": first.isoformat(), "as_of": last.isoformat()}
+    for currency, _month, applied, on_account in db.execute(COLLECTED, params):
+        out[currency] = out.get(currency, 0) + applied + on_account
+    return out
+
+
 UNAPPLIED_AGES = (7, 30, 60, 90)
 UNAPPLIED = """
 SELECT r.id, r.currency, r.value_date, r.client_id IS NULL AS suspense,
@@ -223,9 +238,9 @@ def same_day_last_month(day: date) -> date:
 
 
 def key_numbers(db: Database, as_of: date, buckets: Buckets) -> dict[str, dict[str, Any]]:
-    """Per currency: open, overdue, overdue share, over-90-days, DSO, collected this month
-    and its target, unapplied and suspense; each with its value a week and a month before
-    (``<name>_week``, ``<name>_month``) for the meeting's deltas."""
+    """Per currency: open, overdue, overdue share, over-90-days, DSO, collected in the last
+    7 days, collected this month and its target, unapplied and suspense; each with its value
+    a week and a month before (``<name>_week``, ``<name>_month``) for the meeting's deltas."""
     out: dict[str, dict[str, Any]] = {}
     for suffix, day in (
         ("", as_of),
@@ -245,12 +260,13 @@ def _figures(db: Database, day: date, buckets: Buckets) -> dict[str, dict[str, A
     month = {
         r["currency"]: r for r in collections(db, day, months=1) if r["month"] == month_key(day)
     }
+    week = collected_between(db, day - timedelta(days=6), day)
     cash: dict[str, dict[str, int]] = {}
     for row in unapplied_by_age(db, day):
         slot = cash.setdefault(row["currency"], {"Suspense": 0, "On account": 0})
         slot[row["kind"]] += row["amount"]
     out = {}
-    for currency in sorted(set(late) | set(month) | set(cash)):
+    for currency in sorted(set(late) | set(month) | set(cash) | set(week)):
         parts = late.get(currency, [0, 0, 0])
         total = sum(parts)
         overdue = total - parts[0]
@@ -261,6 +277,7 @@ def _figures(db: Database, day: date, buckets: Buckets) -> dict[str, dict[str, A
             "overdue_pct": round(overdue * 100 / total, 1) if total else 0.0,
             "over_90": parts[2],
             "dso": float(days[currency].days) if currency in days else None,
+            "collected_7d": week.get(currency, 0),
             "collected_mtd": collected.get("collected", 0),
             "target": collected.get("target"),
             "on_account": cash.get(currency, {}).get("On account", 0),

@@ -88,6 +88,9 @@ def test_wrong_password_is_refused_and_five_lock_the_account(app_db):
     assert any("locked" in e.value for e in locked.error)
 
 
+REPORTS = {"Aging", "Meeting", "Expected collections"}  # read-only: every role
+
+
 @pytest.mark.parametrize(
     "role,expected",
     [
@@ -97,6 +100,9 @@ def test_wrong_password_is_refused_and_five_lock_the_account(app_db):
                 "Today",
                 "Home",
                 "Clients",
+                "Aging",
+                "Meeting",
+                "Expected collections",
                 "Matching",
                 "Upload",
                 "Reminders",
@@ -104,13 +110,17 @@ def test_wrong_password_is_refused_and_five_lock_the_account(app_db):
                 "Bad-debt report",
                 "Reminder policy",
                 "Recovery settings",
+                "Report settings",
                 "Users",
                 "Audit log",
                 "Backups",
             },
         ),
-        ("collector", {"Today", "Home", "Clients", "Matching", "Upload", "Reminders", "Recovery"}),
-        ("intern", {"Today", "Home", "Clients", "Matching", "Recovery"}),
+        (
+            "collector",
+            {"Today", "Home", "Clients", "Matching", "Upload", "Reminders", "Recovery"} | REPORTS,
+        ),
+        ("intern", {"Today", "Home", "Clients", "Matching", "Recovery"} | REPORTS),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(role, expected):

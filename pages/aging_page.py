@@ -1,0 +1,26 @@
+"""Aging: open balances as of any day, by bucket, grouped as the lead asks; click a bar or a
+row to see the invoices behind it and go on to the client."""
+
+import streamlit as st
+
+from lib.aging import aging_table
+from lib.ui import aging_view as view
+from lib.ui.context import guard, today
+
+me = guard("view", "Aging")
+st.title("Aging")
+chosen = view.controls(today())
+view.caption(chosen)
+items = view.load(chosen)
+if not items:
+    st.info(
+        "Nothing was open on this day with these filters. Choose another date or clear a "
+        "filter; if the ledger is empty, start on the Upload page.",
+        icon=":material/event_busy:",
+    )
+    st.stop()
+table = aging_table(items, chosen.buckets, chosen.by)
+view.per_currency(chosen, items, table)
+view.group_table(chosen, table)
+view.drill_down(chosen, items, table)
+view.downloads(chosen, table)
