@@ -273,4 +273,14 @@ def test_the_lead_sets_the_interest_rate_and_edits_the_wording(ledger, app_db):
 
 def test_an_unknown_case_number_says_so(ledger):
     at = open_app("priya", PAGE, query={"case": "RC-1999-0001"})
-    assert any("No recovery case RC-1999-0001" in e.value for e in at.error)
+    assert any("No recovery case RC\\-1999\\-0001" in e.value for e in at.error)
+
+
+def test_a_hostile_client_name_is_shown_as_typed(ledger, app_db):
+    db = connect(app_db)
+    db["clients"].update(ledger["JP0001"], {"name": "**Bold** <b>x</b> [link](http://x)"})
+    at = case_page("priya")
+    assert not at.exception, at.exception
+    assert "\\*\\*Bold\\*\\* \\<b\\>x" in at.title[0].value
+    listed = open_app("priya", PAGE)
+    assert list(listed.dataframe[-1].value["Client"]) == ["**Bold** <b>x</b> [link](http://x)"]

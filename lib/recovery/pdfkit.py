@@ -4,8 +4,8 @@ layout helpers on top of fpdf2.
 IPA PGothic (Debian's ``fonts-ipafont-gothic``: TrueType files fpdf2 embeds; ipagp.ttf, the
 proportional one, else ipag.ttf) carries Japanese, Latin and ¥; the rupee sign ₹ is not in
 it, so DejaVu Sans (on every Debian system through fontconfig) is the fallback for missing
-glyphs, and when neither has it the text says "Rs." instead of dropping the character. Japanese paragraphs wrap at any character (they have no
-spaces); English wraps at words.
+glyphs, and when neither has it the text says "Rs." instead of dropping the character.
+Japanese paragraphs wrap at any character (they have no spaces); English wraps at words.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def invoices_tab(case: dict, money, me: Actor, as_of: date) -> None:
             except (RecoveryError, PermissionDenied) as exc:
                 refuse(exc)
             else:
-                done(f"{inside[chosen]} taken out of the case.")
+                done(f"{plain(inside[chosen])} taken out of the case.")
 
 
 def particulars_tab(case: dict, me: Actor, as_of: date) -> None:

@@ -43,7 +43,9 @@ def show_case(case_no: str, me: Actor, as_of: date) -> None:
     """Draw the case page for ``case_no``."""
     case = cases.get_case(db(), case_no)
     if case is None:
-        st.error(f"No recovery case {case_no}. Check the number, or pick the case from the list.")
+        st.error(
+            f"No recovery case {plain(case_no)}. Check the number, or pick the case from the list."
+        )
         return
     if st.button("← All cases", key="rc-back"):
         del st.query_params["case"]
@@ -74,7 +76,7 @@ def show_case(case_no: str, me: Actor, as_of: date) -> None:
 
 
 def _header(case: dict, money, rate: int, settlements: list[dict], as_of: date) -> None:
-    st.title(f"{case['case_no']} · {case['client_name']}")
+    st.title(f"{case['case_no']} · {plain(case['client_name'])}")
     tags = ", ".join(details.tags_of(case))
     st.caption(
         " · ".join(
@@ -82,9 +84,9 @@ def _header(case: dict, money, rate: int, settlements: list[dict], as_of: date) 
             for x in (
                 case["client_code"],
                 f"opened {fmt.day(case['opened_on'])} by {case['created_by']}",
-                f"assignee {case['assignee'] or '—'}",
+                f"assignee {plain(case['assignee']) or '—'}",
                 f"priority {PRIORITIES[case['priority']].lower()}",
-                f"tags {tags}" if tags else "",
+                f"tags {plain(tags)}" if tags else "",
             )
             if x
         )

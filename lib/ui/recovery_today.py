@@ -73,7 +73,8 @@ def client_cases_tab(client: dict, me: Actor, as_of: date) -> None:
             else f"at stake {r['at_stake_text']}"
         )
         a.markdown(
-            f"**{r['case_no']}** · {r['stage_label']} · {state} · assignee {r['assignee'] or '—'}"
+            f"**{r['case_no']}** · {r['stage_label']} · {state} · "
+            f"assignee {plain(r['assignee']) or '—'}"
             + (" · :red[missed instalment]" if r["missed"] else "")
         )
         b.page_link(

@@ -51,7 +51,7 @@ def done(message: str) -> None:
 
 def refuse(exc: Exception) -> None:
     """Say why a write was refused, in the team's words."""
-    st.error(f"Not saved: {exc}.", icon=":material/block:")
+    st.error(f"Not saved: {plain(str(exc))}.", icon=":material/block:")
 
 
 def filters() -> bd.CaseFilters:
@@ -240,7 +240,7 @@ def open_form(me: Actor, code: str, as_of: date) -> None:
     invoices (what the policy's recovery step proposes)."""
     client = client_lib.get_client(db(), code)
     if client is None:
-        st.error(f"No client with code {code}.")
+        st.error(f"No client with code {plain(code)}.")
         return
     st.title("Open a recovery case")
     st.caption(
@@ -312,4 +312,4 @@ def open_form(me: Actor, code: str, as_of: date) -> None:
     case = cases.case_by_id(db(), case_id)
     del st.query_params["open"]
     st.query_params["case"] = case["case_no"]
-    done(f"Case {case['case_no']} opened for {client['name']}.")
+    done(f"Case {case['case_no']} opened for {plain(client['name'])}.")
