@@ -284,3 +284,36 @@ def test_a_hostile_client_name_is_shown_as_typed(ledger, app_db):
     assert "\\*\\*Bold\\*\\* \\<b\\>x" in at.title[0].value
     listed = open_app("priya", PAGE)
     assert list(listed.dataframe[-1].value["Client"]) == ["**Bold** <b>x</b> [link](http://x)"]
+
+
+def test_the_board_says_who_needs_attention(ledger, app_db):
+    db = connect(app_db)
+    details.update_details(
+        db, LEAD, ledger["case"], {"next_deadline_on": TODAY - timedelta(days=1)}
+    )
+    at = open_app("asha", PAGE)
+    people = next(d.value for d in at.dataframe if "Needs attention" in d.value.columns)
+    assert list(people["Needs attention"]) == ["1 deadline(s) passed"]
+
+
+def test_a_collector_logs_with_an_attachment_and_takes_the_case_file(ledger, app_db):
+    at = case_page("priya")
+    at.text_area(key="rc-log-note").input("Reply received by post")
+    at.file_uploader[0].upload("reply.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf").run()
+    button(at, "rc-log-go").click().run()
+    assert not at.exception, at.exception
+    assert any("with 1 file(s)" in s.value for s in at.success)
+    db = connect(app_db)
+    assert next(db.query("SELECT file_name FROM attachments"))["file_name"] == "reply.pdf"
+    button(at, f"rc-file-{ledger['case']}-go").click().run()
+    assert not at.exception, at.exception
+    assert any(d.label.startswith("Download RC-") for d in at.get("download_button"))
+
+
+def test_a_fake_pdf_is_refused_with_a_clear_message(ledger, app_db):
+    at = case_page("priya")
+    at.text_area(key="rc-log-note").input("Scan")
+    at.file_uploader[0].upload("scan.pdf", b"MZ\x90\x00 program", "application/pdf").run()
+    button(at, "rc-log-go").click().run()
+    assert any("does not look like a real PDF" in e.value for e in at.error)
+    assert connect(app_db)["case_events"].count == 0

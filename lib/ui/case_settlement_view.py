@@ -130,15 +130,16 @@ def _record_form(case: dict, money, found: list[dict], me: Actor, as_of: date) -
     if not options:
         return
     with st.expander("Record a settlement", icon=":material/handshake:", expanded=not found):
-        a, b, c = st.columns(3)
+        a, d, b, c = st.columns([1, 2, 1.3, 1.3])
         cur = a.selectbox("Currency", options, key="rc-s-cur")
         at_stake = money.by_currency[cur].at_stake
-        agreed = money_input(
-            "Agreed amount",
-            cur,
-            f"rc-s-amount-{cur}",
-            f"{format_money(at_stake, cur)} (all at stake)",
-        )
+        with d:
+            agreed = money_input(
+                "Agreed amount",
+                cur,
+                f"rc-s-amount-{cur}",
+                f"{format_money(at_stake, cur)} (all at stake)",
+            )
         agreed = at_stake if agreed is None else agreed
         on = b.date_input(
             "Agreed on", value=as_of, max_value=as_of, format="DD/MM/YYYY", key="rc-s-on"

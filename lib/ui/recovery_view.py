@@ -56,7 +56,7 @@ def refuse(exc: Exception) -> None:
 
 def filters() -> bd.CaseFilters:
     """The filter row of the case list."""
-    a, b, c, d, e, f, g = st.columns([1, 2, 1.4, 1, 1.2, 2, 1.2], vertical_alignment="bottom")
+    a, b, c, d, e, f, g = st.columns([1, 1.6, 1.2, 1, 1, 1.8, 1.4], vertical_alignment="bottom")
     state = a.selectbox("Cases", list(bd.STATES), format_func=bd.STATES.get, key="rf-state")
     stage = b.selectbox(
         "Stage", [ANY, *STAGES], format_func=lambda s: STAGES.get(s, "All"), key="rf-stage"
@@ -116,7 +116,7 @@ def board_panel(as_of: date) -> None:
             f"At stake ({cur})", fmt.money(t["at_stake"], cur), help=f"{t['cases']} open cases"
         )
     cols[-1].metric("Cases with a missed instalment", f"{flagged}")
-    left, right = st.columns([4, 3], gap="large")
+    left, right = st.container(), st.container()
     with left:
         st.markdown("**By stage**")
         fmt.show(
@@ -134,10 +134,7 @@ def board_panel(as_of: date) -> None:
     with right:
         st.markdown("**By assignee**")
         fmt.show(
-            [
-                {**p, "late": str(p["passed"] or ""), "flag": str(p["flagged"] or "")}
-                for p in found["assignees"]
-            ],
+            [{**p, "attention": _attention(p)} for p in found["assignees"]],
             [
                 ("assignee", "Assignee", "text"),
                 ("cases", "Cases", "int"),
