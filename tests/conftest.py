@@ -14,6 +14,9 @@ from sqlite_utils import Database
 from lib.auth import Actor
 from lib.db import connect
 
+# The browser fixtures, registered once here so the journeys and the load test share them.
+pytest_plugins = ["tests.browser"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = Path(__file__).resolve().parent / "samples"  # copied unchanged from ../shared
 
