@@ -1,68 +1,30 @@
-"""Receivable totals on a date, cheaply: sums by currency and bucket without a row per invoice.
-
-What an invoice still owes is its amount less its settling entries, and no invoice is ever
-settled beyond its amount, so the sum over any set of invoices is the sum of their amounts
-less the sum of their entries. That lets trends over many dates (DSO, CEI, aging at month
-ends, this week against last week) run one scan per date instead of one per invoice. The
-rules are those of :mod:`lib.aging`: invoices dated on or before the day, entries effective on
-or before it, recoveries giving back write-offs, voided invoices and reversed entries never.
+"""Receivable totals on a date, cheaply: sums by currency and bucket summed by the database,
+without a Python row per invoice, for trends over many dates (DSO, CEI, aging at month ends,
+this week against last week). The rules are those of :mod:`lib.aging`: invoices dated on or
+before the day, entries effective on or before it, recoveries giving back write-offs, voided
+invoices and reversed entries never.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
-from lib.aging import Buckets
-
-ENTRIES = """
-  SELECT invoice_id, amount FROM allocations NOT INDEXED
-   WHERE reversed_at IS NULL AND effective_date <= :day
-  UNION ALL
-  SELECT invoice_id, amount FROM deductions NOT INDEXED
-   WHERE reversed_at IS NULL AND effective_date <= :day
-  UNION ALL
-  SELECT invoice_id, amount FROM write_offs NOT INDEXED
-   WHERE reversed_at IS NULL AND effective_date <= :day
-  UNION ALL
-  SELECT invoice_id, -amount FROM write_off_recoveries NOT INDEXED
-   WHERE reversed_at IS NULL AND effective_date <= :day
-"""
-
-
-def _bucket_case(buckets: Buckets, day: date) -> tuple[str, dict[str, str]]:
-    # days <= limit  ⇔  the counted date is on or after (day - limit): compare ISO text.
-    column = "i.due_date" if buckets.basis == "due" else "i.invoice_date"
-    params, whens = {}, []
-    for n, limit in enumerate(buckets.edges):
-        params[f"edge{n}"] = (day - timedelta(days=limit)).isoformat()
-        whens.append(f"WHEN {column} >= :edge{n} THEN {n}")
-    return f"CASE {' '.join(whens)} ELSE {len(buckets.edges)} END", params
+from lib.aging import Buckets, balances_query
 
 
 def bucket_totals_at(db: Database, day: date, buckets: Buckets) -> dict[str, list[int]]:
     """Per currency, the outstanding in each bucket on ``day`` (equal to summing
     :func:`lib.aging.aging_items` by bucket, without building them)."""
-    case, params = _bucket_case(buckets, day)
-    params["day"] = day.isoformat()
+    sql, params = balances_query("b.currency, {bucket}, SUM(b.outstanding)", day, buckets)
     width = len(buckets.labels())
     totals: dict[str, list[int]] = {}
-    invoiced = (
-        f"SELECT i.currency, {case} AS b, SUM(i.amount) FROM invoices i NOT INDEXED"
-        " WHERE i.invoice_date <= :day AND i.voided_at IS NULL GROUP BY 1, 2"
-    )
-    settled = (
-        f"SELECT i.currency, {case} AS b, SUM(x.amount) FROM ({ENTRIES}) x"
-        " JOIN invoices i ON i.id = x.invoice_id"
-        " WHERE i.invoice_date <= :day AND i.voided_at IS NULL GROUP BY 1, 2"
-    )
-    for sign, sql in ((1, invoiced), (-1, settled)):
-        for currency, bucket, amount in db.execute(sql, params):
-            totals.setdefault(currency, [0] * width)[bucket] += sign * amount
-    return {c: v for c, v in sorted(totals.items()) if any(v)}
+    for currency, bucket, amount in db.execute(sql + " GROUP BY 1, 2", params):
+        totals.setdefault(currency, [0] * width)[bucket] = amount
+    return dict(sorted(totals.items()))
 
 
 def totals_at(db: Database, day: date) -> dict[str, dict[str, int]]:
@@ -72,6 +34,57 @@ def totals_at(db: Database, day: date) -> dict[str, dict[str, int]]:
     for currency, parts in bucket_totals_at(db, day, Buckets((0, 1))).items():
         total = sum(parts)
         out[currency] = {"open": total, "not_due": parts[0], "overdue": total - parts[0]}
+    return out
+
+
+SETTLED_BY_DAY = """
+SELECT i.currency, MAX(i.invoice_date, x.effective_date) AS day, SUM(x.amount) FROM (
+  SELECT invoice_id, amount, effective_date FROM allocations NOT INDEXED
+   WHERE reversed_at IS NULL AND effective_date <= :last
+  UNION ALL
+  SELECT invoice_id, amount, effective_date FROM deductions NOT INDEXED
+   WHERE reversed_at IS NULL AND effective_date <= :last
+  UNION ALL
+  SELECT invoice_id, amount, effective_date FROM write_offs NOT INDEXED
+   WHERE reversed_at IS NULL AND effective_date <= :last
+  UNION ALL
+  SELECT invoice_id, -amount, effective_date FROM write_off_recoveries NOT INDEXED
+   WHERE reversed_at IS NULL AND effective_date <= :last
+) x JOIN invoices i ON i.id = x.invoice_id
+ WHERE i.voided_at IS NULL AND i.invoice_date <= :last
+ GROUP BY 1, 2
+"""
+
+
+def open_series(db: Database, points: Iterable[date]) -> dict[date, dict[str, int]]:
+    """Open receivables per currency at each of ``points``, in one pass over the ledger.
+
+    An entry counts on a day when both it and its invoice are dated on or before the day,
+    that is when the later of the two dates is; and no invoice is ever settled beyond its
+    amount, so the open total is what was invoiced less what was settled by then."""
+    days = sorted(set(points))
+    if not days:
+        return {}
+    params = {"last": days[-1].isoformat()}
+    moves: dict[str, list[tuple[str, int]]] = {}
+    for currency, day, amount in db.execute(
+        "SELECT currency, invoice_date, SUM(amount) FROM invoices NOT INDEXED"
+        " WHERE voided_at IS NULL AND invoice_date <= :last GROUP BY 1, 2",
+        params,
+    ):
+        moves.setdefault(currency, []).append((day, amount))
+    for currency, day, amount in db.execute(SETTLED_BY_DAY, params):
+        moves.setdefault(currency, []).append((day, -amount))
+    out: dict[date, dict[str, int]] = {day: {} for day in days}
+    for currency, changes in moves.items():
+        changes.sort()
+        running, k = 0, 0
+        for day in days:
+            while k < len(changes) and changes[k][0] <= day.isoformat():
+                running += changes[k][1]
+                k += 1
+            if running:
+                out[day][currency] = running
     return out
 
 

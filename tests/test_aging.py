@@ -235,6 +235,18 @@ def test_aging_total_equals_open_items_equals_the_ledger_identity(spec, days, li
         assert totals == balances.bucket_totals_at(db, as_of, buckets)
         grouped = aging.aging_table(items, buckets, "currency")
         assert {r["currency"]: r["total"] for r in grouped} == by_currency
+        for by in ("client", "currency"):
+            assert aging.aging_groups(db, as_of, buckets, by) == aging.aging_table(
+                items, buckets, by
+            )
+        for bucket in {i["bucket"] for i in items}:
+            cell = aging.aging_items(db, as_of, buckets, by="currency", group="INR", bucket=bucket)
+            assert sorted(i["invoice_id"] for i in cell) == sorted(
+                i["invoice_id"] for i in aging.invoices_behind(items, "currency", "INR", bucket)
+            )
+    kept = dict(db.execute("SELECT invoice_id, settled FROM invoice_totals").fetchall())
+    for invoice_id, settled in db.execute("SELECT invoice_id, settled FROM invoice_settled"):
+        assert kept.get(invoice_id, 0) == settled  # the triggers keep the totals exact
     db.close()
 
 
