@@ -19,7 +19,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib.aging import Buckets
-from lib.balances import bucket_totals_at, sales_between, sales_by_month, totals_at
+from lib.balances import (
+    bucket_totals_at,
+    open_series,
+    sales_between,
+    sales_by_month,
+    totals_at,
+)
 from lib.periods import add_months, month_end, month_key, month_start, months_back
 from lib.report_settings import targets
 
@@ -78,14 +84,17 @@ def dso(db: Database, as_of: date) -> dict[str, Dso]:
 
 def dso_trend(db: Database, points: list[date]) -> list[dict[str, Any]]:
     """DSO per currency at each of ``points`` (month ends): rows of day, currency, days."""
-    sales = sales_by_month(db, max(points)) if points else {}
+    if not points:
+        return []
+    sales = sales_by_month(db, max(points))
+    balances = open_series(db, points)
     rows = []
-    for day in points:
-        for currency, figures in totals_at(db, day).items():
+    for day in sorted(points):
+        for currency, balance in sorted(balances[day].items()):
             monthly = {m: v for m, v in sales.get(currency, {}).items() if m <= month_key(day)}
             if day < month_end(day):
                 monthly[month_key(day)] = sales_between(db, month_start(day), day).get(currency, 0)
-            result = countback(figures["open"], _periods(day, monthly))
+            result = countback(balance, _periods(day, monthly))
             rows.append(
                 {
                     "day": day.isoformat(),
@@ -97,12 +106,18 @@ def dso_trend(db: Database, points: list[date]) -> list[dict[str, Any]]:
     return rows
 
 
-def cei(db: Database, first: date, last: date) -> dict[str, Decimal | None]:
+def cei(
+    db: Database, first: date, last: date, known: dict[date, Any] | None = None
+) -> dict[str, Decimal | None]:
     """Collection effectiveness index per currency for the period ``first``..``last``:
     (opening AR + credit sales − closing AR) ÷ (opening AR + credit sales − closing current
-    AR) × 100, one decimal; None when nothing was collectable."""
-    opening = totals_at(db, first - timedelta(days=1))
-    closing = totals_at(db, last)
+    AR) × 100, one decimal; None when nothing was collectable. ``known`` keeps the balances
+    of days already worked out, for callers asking about several periods."""
+    known = {} if known is None else known
+    for day in (first - timedelta(days=1), last):
+        if day not in known:
+            known[day] = totals_at(db, day)
+    opening, closing = known[first - timedelta(days=1)], known[last]
     sales = sales_between(db, first, last)
     out: dict[str, Decimal | None] = {}
     for currency in sorted(set(opening) | set(closing) | set(sales)):
@@ -120,19 +135,21 @@ def cei(db: Database, first: date, last: date) -> dict[str, Decimal | None]:
 def cei_trend(db: Database, as_of: date, months: int = 12) -> list[dict[str, Any]]:
     """CEI per currency for each of the last ``months`` months; the current month, "to
     date", once it is a week old."""
-    rows = []
+    rows, known = [], {}
     for first in months_back(as_of, months):
         last = min(month_end(first), as_of)
         # A month only a few days old says little: its CEI is shown from its second week.
         if last < month_end(first) and last.day < 7:
             continue
         label = month_key(first) + (" to date" if last < month_end(first) else "")
-        for currency, value in cei(db, first, last).items():
+        for currency, value in cei(db, first, last, known).items():
             if value is not None:
                 rows.append({"month": label, "currency": currency, "cei": float(value)})
     return rows
 
 
+# Applied: allocations by their effective date. On account: each client receipt of the
+# period less what was applied from it by the day, summed without a lookup per receipt.
 COLLECTED = """
 SELECT currency, month, SUM(applied), SUM(on_account) FROM (
   SELECT i.currency, substr(a.effective_date, 1, 7) AS month, a.amount AS applied,
@@ -140,11 +157,15 @@ SELECT currency, month, SUM(applied), SUM(on_account) FROM (
     FROM allocations a JOIN invoices i ON i.id = a.invoice_id
    WHERE a.reversed_at IS NULL AND a.effective_date BETWEEN :first AND :as_of
   UNION ALL
-  SELECT r.currency, substr(r.value_date, 1, 7), 0, r.amount - COALESCE((
-           SELECT SUM(amount) FROM allocations a WHERE a.receipt_id = r.id
-              AND a.reversed_at IS NULL AND a.effective_date <= :as_of), 0)
+  SELECT r.currency, substr(r.value_date, 1, 7), 0, r.amount
     FROM receipts r
    WHERE r.reversed_at IS NULL AND r.client_id IS NOT NULL
+     AND r.value_date BETWEEN :first AND :as_of
+  UNION ALL
+  SELECT r.currency, substr(r.value_date, 1, 7), 0, -a.amount
+    FROM allocations a JOIN receipts r ON r.id = a.receipt_id
+   WHERE a.reversed_at IS NULL AND a.effective_date <= :as_of
+     AND r.reversed_at IS NULL AND r.client_id IS NOT NULL
      AND r.value_date BETWEEN :first AND :as_of
 ) GROUP BY currency, month
 """
@@ -191,12 +212,17 @@ def collected_between(db: Database, first: date, last: date) -> dict[str, int]:
 
 
 UNAPPLIED_AGES = (7, 30, 60, 90)
+# Each receipt less what was applied from it by the day, in one pass (see lib.aging).
 UNAPPLIED = """
-SELECT r.id, r.currency, r.value_date, r.client_id IS NULL AS suspense,
-       r.amount - COALESCE((SELECT SUM(amount) FROM allocations a WHERE a.receipt_id = r.id
-                  AND a.reversed_at IS NULL AND a.effective_date <= :as_of), 0) AS unapplied
-  FROM receipts r
- WHERE r.reversed_at IS NULL AND r.value_date <= :as_of
+SELECT r.id, r.currency, r.value_date, r.client_id IS NULL AS suspense, u.unapplied FROM (
+  SELECT receipt_id, SUM(amount) AS unapplied FROM (
+    SELECT id AS receipt_id, amount, 1 AS is_receipt FROM receipts NOT INDEXED
+     WHERE reversed_at IS NULL AND value_date <= :as_of
+    UNION ALL
+    SELECT receipt_id, -amount, 0 FROM allocations NOT INDEXED
+     WHERE reversed_at IS NULL AND effective_date <= :as_of
+  ) GROUP BY receipt_id HAVING MAX(is_receipt) = 1 AND SUM(amount) > 0
+) u JOIN receipts r ON r.id = u.receipt_id
 """
 
 

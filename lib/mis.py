@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -20,8 +21,9 @@ from sqlite_utils import Database
 
 from lib import charts
 from lib.aging import Buckets, aging_items, aging_table, currency_totals
+from lib.fastsheet import inject
 from lib.fx import converted_total, latest_rates
-from lib.measures import cei, collections, dso, dso_trend, unapplied_by_age
+from lib.measures import Dso, cei, collections, dso_trend, unapplied_by_age
 from lib.mis_sheets import DETAIL_SHEETS, SHEET_NAMES, write_aging, write_detail, write_items
 from lib.mis_summary import write_summary
 from lib.periods import add_months, dmy, month_ends, month_key
@@ -72,6 +74,7 @@ def build_mis(
     if stats is not None:
         stats["open_invoices"] = len(items)
     book = Workbook(write_only=True)
+    book.kaishu_fast_sheets = []  # type: ignore[attr-defined]  # filled by lib.mis_sheets
     summary = book.create_sheet(SHEET_NAMES["summary"])
     refs: dict[str, Any] = {}
     refs["aging"] = write_aging(book, table, buckets, currencies, as_of)
@@ -79,18 +82,21 @@ def build_mis(
     outstanding = {i["invoice_id"]: i["outstanding"] for i in items}
     for name in DETAIL_SHEETS:
         refs[name] = write_detail(book, name, db, as_of, period, outstanding)
-    facts = _facts(db, as_of, buckets, period, totals)
+    monthly = collections(db, as_of, months=max(12, len(period.months()) + 1))
+    trend = dso_trend(db, month_ends(as_of, 13))
+    facts = _facts(db, as_of, period, totals, monthly, trend)
     write_summary(summary, as_of, period, buckets, currencies, refs, facts)
     if with_charts:
-        _place_charts(summary, db, as_of, buckets, table, currencies)
+        _place_charts(summary, as_of, buckets, table, currencies, monthly, trend)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return inject(buffer.getvalue(), book.kaishu_fast_sheets)  # type: ignore[attr-defined]
 
 
-def _facts(db, as_of, buckets, period, totals) -> dict[str, Any]:
+def _facts(db, as_of, period, totals, monthly, trend) -> dict[str, Any]:
     """Figures the Summary shows as values (they come from the ledger, not a sheet)."""
     this_month = as_of.replace(day=1)
+    known: dict[date, Any] = {}  # balances of days already worked out, shared by the CEIs
     reporting = reporting_currency(db)
     open_totals = {c: sum(v) for c, v in totals.items()}
     rates = latest_rates(db, as_of, reporting)
@@ -99,13 +105,14 @@ def _facts(db, as_of, buckets, period, totals) -> dict[str, Any]:
         slot = cash.setdefault(row["currency"], {"Suspense": 0, "On account": 0})
         slot[row["kind"]] += row["amount"]
     return {
-        "dso": dso(db, as_of),
-        "cei_month": cei(db, this_month, as_of),
-        "cei_last": cei(db, add_months(as_of, -1), this_month - timedelta(days=1)),
-        "targets": {
-            (r["month"], r["currency"]): r["target"]
-            for r in collections(db, as_of, months=len(period.months()) + 1)
-        },
+        "dso": {
+            r["currency"]: Dso(Decimal(str(r["dso"])), r["complete"])
+            for r in trend
+            if r["day"] == as_of.isoformat()
+        },  # fmt: skip
+        "cei_month": cei(db, this_month, as_of, known),
+        "cei_last": cei(db, add_months(as_of, -1), this_month - timedelta(days=1), known),
+        "targets": {(r["month"], r["currency"]): r["target"] for r in monthly},
         "cash": cash,
         "kept": kept_rate(db, as_of, as_of - timedelta(days=90)),
         "converted": converted_total(open_totals, rates, reporting),
@@ -120,7 +127,7 @@ def _png(chart: Any) -> bytes:
     return vl_convert.vegalite_to_png(chart.to_json(), scale=1.5)
 
 
-def _place_charts(sheet, db, as_of, buckets, table, currencies) -> None:
+def _place_charts(sheet, as_of, buckets, table, currencies, monthly, trend) -> None:
     # The images sit right of the key numbers, one under another.
     anchor_row = 4
     labels = buckets.labels()
@@ -128,11 +135,10 @@ def _place_charts(sheet, db, as_of, buckets, table, currencies) -> None:
     for currency in currencies:
         bars = charts.aging_bars(table, labels, currency, "Client", basis=buckets.basis, top=10)
         pictures.append(bars.properties(width=CHART_WIDTH))
-    points = month_ends(as_of, 13)
-    pictures.append(charts.dso_chart(dso_trend(db, points)).properties(width=CHART_WIDTH))
-    rows = collections(db, as_of, months=12)
+    pictures.append(charts.dso_chart(trend).properties(width=CHART_WIDTH))
+    recent = [r for r in monthly if r["month"] > month_key(add_months(as_of, -12))]
     for currency in currencies:
-        pictures.append(charts.collections_chart(rows, currency).properties(width=CHART_WIDTH))
+        pictures.append(charts.collections_chart(recent, currency).properties(width=CHART_WIDTH))
     for chart in pictures:
         png = _png(chart)
         image = Image(io.BytesIO(png))

@@ -69,34 +69,31 @@ def kept_rate(db: Database, as_of: date, since: date) -> tuple[float | None, int
     return (round(sum(shares) * 100 / len(shares), 1) if shares else None), len(shares)
 
 
-def top_debtors(items: Iterable[dict[str, Any]], limit: int = 10) -> list[dict[str, Any]]:
-    """The ``limit`` clients owing the most overdue money, per currency (from aging items):
-    client, owner, overdue, open, oldest days late, invoices overdue."""
-    per: dict[tuple[str, str], dict[str, Any]] = {}
-    for item in items:
-        row = per.setdefault(
-            (item["currency"], item["client_code"]),
-            {
-                "currency": item["currency"],
-                "client_code": item["client_code"],
-                "client_name": item["client_name"],
-                "owner": item["owner"],
-                "overdue": 0,
-                "open": 0,
-                "oldest_days": 0,
-                "overdue_invoices": 0,
-            },
-        )
-        row["open"] += item["outstanding"]
-        if item["days_past_due"] > 0:
-            row["overdue"] += item["outstanding"]
-            row["overdue_invoices"] += 1
-            row["oldest_days"] = max(row["oldest_days"], item["days_past_due"])
+def top_debtors(clients: Iterable[dict[str, Any]], limit: int = 10) -> list[dict[str, Any]]:
+    """The ``limit`` clients owing the most overdue money, per currency, from the aging by
+    client (:func:`lib.aging.aging_groups` or :func:`lib.aging.aging_table` by "client"):
+    client, owner, overdue, open, oldest days late, invoices overdue, rank."""
     out = []
-    for currency in sorted({c for c, _ in per}):
-        mine = [r for (c, _), r in per.items() if c == currency and r["overdue"] > 0]
-        mine.sort(key=lambda r: (-r["overdue"], r["client_code"]))
-        out.extend({**r, "rank": n + 1} for n, r in enumerate(mine[:limit]))
+    rows = [r for r in clients if r["overdue"] > 0]
+    for currency in sorted({r["currency"] for r in rows}):
+        mine = sorted(
+            (r for r in rows if r["currency"] == currency),
+            key=lambda r: (-r["overdue"], r["group"]),
+        )
+        for n, r in enumerate(mine[:limit]):
+            out.append(
+                {
+                    "currency": currency,
+                    "client_code": r["group"],
+                    "client_name": r["client_name"],
+                    "owner": r["owner"],
+                    "overdue": r["overdue"],
+                    "open": r["total"],
+                    "oldest_days": r["oldest"],
+                    "overdue_invoices": r["overdue_invoices"],
+                    "rank": n + 1,
+                }
+            )
     return out
 
 

@@ -1,14 +1,17 @@
-"""Formatted worksheets for the MIS workbook, written in openpyxl's fast write-only mode.
+"""Formatted worksheets for the MIS workbook (openpyxl write-only mode).
 
-A :class:`Sheet` writes one table: a bold, frozen heading row with an autofilter, column
-widths, dates as dates, money in currency units with the currency's format (¥ without
-decimals; ₹ and $ with two), and under the table one totals row per currency made of
-SUMIF formulas over the currency column, so an Excel user can audit every total. Text
-that a spreadsheet would run as a formula (= + - @ …) is written as plain text.
+A :class:`TableSheet` writes one table: a bold, frozen heading row with an autofilter,
+column widths, dates as dates, money in currency units with the currency's format (¥
+without decimals; ₹ and $ with two), and under the table one totals row per currency made
+of SUMIF formulas over the currency column, so an Excel user can audit every total. Its
+rows are rendered by :mod:`lib.fastsheet`. A :class:`Sheet` is a free-form sheet (the
+Summary) of openpyxl cells. Text that a spreadsheet would run as a formula (= + - @ …) is
+written as plain text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +22,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from lib.exports import _FORMULA_START
-from lib.money import to_units
+from lib.fastsheet import FastSheet, cell_xml, escape, is_formula_like
+from lib.money import CURRENCIES, to_units, units_text
+
+# Text that needs neither escaping nor a quote prefix, nor care for its spaces.
+_PLAIN_TEXT = re.compile(
+    r"[^=+\-@\t\r\s&<>\"\x00-\x1f\ufffe\uffff][^&<>\"\x00-\x1f\ufffe\uffff]*(?<!\s)"
+)
 
 MONEY_FORMATS = {"JPY": '"¥"#,##0;-"¥"#,##0', "INR": '"₹"#,##0.00;-"₹"#,##0.00'}
 DEFAULT_MONEY = '"$"#,##0.00;-"$"#,##0.00'
@@ -129,6 +138,97 @@ class Sheet:
         if note:
             self.append([text_cell(self.ws, note, font=Font(italic=True, color="555555"))])
 
+
+class TableSheet:
+    """A worksheet holding one table, rendered fast (:mod:`lib.fastsheet`): a title line,
+    a note, the heading row, the rows, and the totals per currency."""
+
+    def __init__(self, sheet: Any, widths: Sequence[int], freeze: str | None = None):
+        for n, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(n)].width = width
+        if freeze:
+            sheet.freeze_panes = freeze
+        self.ws = sheet
+        self.fast = FastSheet(sheet)
+        style = self.fast.styles.get
+        self._title = style(font=Font(bold=True, size=14))
+        self._note = style(font=Font(italic=True, color="555555"))
+        self._head = style(font=HEAD_FONT, fill=HEAD_FILL,
+                           alignment=Alignment(vertical="center", wrap_text=True))  # fmt: skip
+        self._quoted = style(quotePrefix=True)
+        self._kinds: dict[tuple[str, str, bool], int] = {}
+
+    @property
+    def row(self) -> int:
+        return self.fast.row
+
+    def title(self, text: str, note: str = "") -> None:
+        """A bold title line (and a note line under it)."""
+        self.fast.append([("text", text, self._title)])
+        if note:
+            self.fast.append([("text", note, self._note)])
+
+    def _style(self, kind: str, currency: str, bold: bool = False) -> int:
+        key = (kind, currency, bold)
+        if key not in self._kinds:
+            look: dict[str, Any] = {"font": TOTAL_FONT, "border": TOTAL_BORDER} if bold else {}
+            if kind in ("money", "formula") and currency:
+                look["number_format"] = money_format(currency)
+            elif kind == "date":
+                look["number_format"] = DATE_FORMAT
+            elif kind in ("int", "formula"):
+                look["number_format"] = "0"
+            elif kind == "number":
+                look["number_format"] = "0.0"
+            self._kinds[key] = self.fast.styles.get(**look) if look else 0
+        return self._kinds[key]
+
+    def _renderer(self, col: Col, currency_key: str):
+        """The XML of one column's cell for a row: one call per cell, for speed."""
+        key, kind = col.key, col.kind
+        if kind == "formula":
+            return lambda row, ref, r: cell_xml(
+                ref, "formula", key.format(r=r), self._style("formula", row.get(currency_key))
+            )
+        if kind == "text":
+            quoted = f' s="{self._quoted}"'
+            plain_text = _PLAIN_TEXT.fullmatch
+
+            def text(row, ref, r):
+                value = row.get(key)
+                if value is None or value == "":
+                    return ""
+                value = str(value)
+                if plain_text(value):  # the usual case: nothing to escape, not formula-like
+                    return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+                s = quoted if is_formula_like(value) else ""
+                return (
+                    f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
+                    f"{escape(value)}</t></is></c>"
+                )
+
+            return text
+        if kind == "money":
+            styles = {c: self._style("money", c) for c in CURRENCIES}
+
+            def money(row, ref, r):
+                value = row.get(key)
+                if value is None:
+                    return ""
+                currency = row.get(currency_key) or ""
+                style = styles.get(currency) or self._style("money", currency)
+                return f'<c r="{ref}" s="{style}"><v>{units_text(int(value), currency)}</v></c>'
+
+            return money
+        style = self._style(kind, "")
+        kind_out = "date" if kind == "date" else "number"
+
+        def plain(row, ref, r):
+            value = row.get(key)
+            return "" if value is None or value == "" else cell_xml(ref, kind_out, value, style)
+
+        return plain
+
     def table(
         self,
         columns: Sequence[Col],
@@ -140,24 +240,19 @@ class Sheet:
         """Write a heading and ``rows``; then, for each of ``currencies``, a totals row
         with SUMIF formulas over the ``totals`` columns. Returns where everything landed
         (for the Summary sheet to refer to)."""
-        align = Alignment(vertical="center", wrap_text=True)
-        style = {"font": HEAD_FONT, "fill": HEAD_FILL, "alignment": align}
-        head = self.append([text_cell(self.ws, c.heading, **style) for c in columns])
+        head = self.fast.append([("text", c.heading, self._head) for c in columns])
         first = head + 1
+        render = [self._renderer(c, currency_key) for c in columns]
+        letters = [get_column_letter(n) for n in range(1, len(columns) + 1)]
         for row in rows:
-            currency = row.get(currency_key) or ""
             r = self.row + 1
-            self.append([self._cell(c, row, r, currency) for c in columns])
+            cells = (f(row, f"{letter}{r}", r) for f, letter in zip(render, letters, strict=True))
+            self.fast.rows.append(f'<row r="{r}">{"".join(cells)}</row>')
         last = max(self.row, first)
         self.ws.auto_filter.ref = f"A{head}:{get_column_letter(len(columns))}{last}"
         letters = {c.key: get_column_letter(n) for n, c in enumerate(columns, start=1)}
         sums = self._totals(columns, first, last, currency_key, totals, currencies)
         return Written(first, last, letters, sums)
-
-    def _cell(self, col: Col, row: dict[str, Any], r: int, currency: str) -> Any:
-        if col.kind == "formula":
-            return cell(self.ws, col.key.format(r=r), "formula", currency)
-        return cell(self.ws, row.get(col.key), col.kind, currency if col.kind == "money" else "")
 
     def _totals(self, columns, first, last, currency_key, totals, currencies):
         addresses: dict[str, dict[str, str]] = {}
@@ -165,30 +260,28 @@ class Sheet:
             return addresses
         keys = [c.key for c in columns]
         cur_col = get_column_letter(keys.index(currency_key) + 1)
-        self.append([])
+        bold_text = self.fast.styles.get(font=TOTAL_FONT)
+        self.fast.append([])
         for currency in currencies:
             r = self.row + 1
-            out: list[Any] = []
+            out: list[tuple | None] = []
             addresses[currency] = {}
             for n, col in enumerate(columns, start=1):
                 letter = get_column_letter(n)
                 if n == 1:
-                    out.append(text_cell(self.ws, f"Total {currency}", font=TOTAL_FONT))
+                    out.append(("text", f"Total {currency}", bold_text))
                 elif col.key == currency_key:
-                    out.append(text_cell(self.ws, currency, font=TOTAL_FONT))
+                    out.append(("text", currency, bold_text))
                 elif col.key in totals:
                     formula = (
-                        f'=SUMIF(${cur_col}${first}:${cur_col}${last},"{currency}",'
+                        f'SUMIF(${cur_col}${first}:${cur_col}${last},"{currency}",'
                         f"{letter}{first}:{letter}{last})"
                     )
                     money = currency if col.kind in ("money", "formula") else ""
-                    out.append(
-                        cell(
-                            self.ws, formula, "formula", money, font=TOTAL_FONT, border=TOTAL_BORDER
-                        )
-                    )
+                    kind = "formula" if money else "int"
+                    out.append(("formula", formula, self._style(kind, money, bold=True)))
                     addresses[currency][col.key] = f"{letter}{r}"
                 else:
                     out.append(None)
-            self.append(out)
+            self.fast.append(out)
         return addresses

@@ -16,7 +16,7 @@ from builders import (
 )
 
 from lib import measures, team_measures
-from lib.aging import Buckets, aging_items
+from lib.aging import Buckets, aging_items, aging_table
 from lib.report_settings import set_target
 
 NOW = "2026-01-01T00:00:00Z"
@@ -125,7 +125,7 @@ def test_top_debtors_per_currency_largest_overdue_first(db):
     make_invoice(db, currency="INR", amount=50, tax=0, invoice_date="2026-09-01",
                  due_date="2026-12-30")  # not overdue  # fmt: skip
     items = aging_items(db, date(2026, 11, 20), Buckets())
-    top = team_measures.top_debtors(items, limit=2)
+    top = team_measures.top_debtors(aging_table(items, Buckets(), "client"), limit=2)
     assert [(r["client_code"], r["overdue"], r["rank"]) for r in top] == [
         ("T1", 900, 1),
         ("T2", 700, 2),
