@@ -3,7 +3,6 @@ row to see the invoices behind it and go on to the client."""
 
 import streamlit as st
 
-from lib.aging import aging_table
 from lib.ui import aging_view as view
 from lib.ui.context import guard, today
 
@@ -11,16 +10,15 @@ me = guard("view", "Aging")
 st.title("Aging")
 chosen = view.controls(today())
 view.caption(chosen)
-items = view.load(chosen)
-if not items:
+table = view.load(chosen)
+if not table:
     st.info(
         "Nothing was open on this day with these filters. Choose another date or clear a "
         "filter; if the ledger is empty, start on the Upload page.",
         icon=":material/event_busy:",
     )
     st.stop()
-table = aging_table(items, chosen.buckets, chosen.by)
-view.per_currency(chosen, items, table)
+view.per_currency(chosen, table)
 view.group_table(chosen, table)
-view.drill_down(chosen, items, table)
+view.drill_down(chosen, table)
 view.downloads(chosen, table)

@@ -20,11 +20,12 @@ from lib.reports import aging_columns, aging_rows
 from lib.ui import format as fmt
 from lib.ui import query
 from lib.ui.context import db
-from lib.ui.report_cache import cached_items
+from lib.ui.report_cache import cached_groups
 
 PAGE = "aging"
 ALL = ""
 DRILL_LIMIT = 2_000
+TABLE_LIMIT = 500  # rows per currency in the table and the drill-down list
 BASIS_TEXT = {
     "due": "Buckets count the days past each invoice's due date; “Not due” is not late yet.",
     "invoice": "Buckets count the days since each invoice's date (its age), late or not: "
@@ -66,21 +67,27 @@ def caption(view: View) -> None:
 
 
 def load(view: View) -> list[dict]:
-    """The open items of the view (cached while the ledger does not change)."""
-    return view.filters.apply(cached_items(view.as_of, view.buckets))
+    """The aging of the view, one row per group and currency (cached while the ledger does
+    not change)."""
+    return cached_groups(view.as_of, view.buckets, view.by, view.filters)
 
 
-def per_currency(view: View, items: list[dict], table: list[dict]) -> None:
+def per_currency(view: View, table: list[dict]) -> None:
     """For each currency: its key figures and the stacked bars (clicking drills down)."""
     labels = view.buckets.labels()
-    totals = aging.currency_totals(items, view.buckets)
-    for currency, parts in totals.items():
+    totals: dict[str, list[int]] = {}
+    for row in table:
+        sums = totals.setdefault(row["currency"], [0] * (len(labels) + 2))
+        for n, amount in enumerate(row["buckets"]):
+            sums[n] += amount
+        sums[-2] += row["overdue"]
+        sums[-1] += row["invoices"]
+    for currency, sums in sorted(totals.items()):
         st.subheader(f"{CURRENCIES[currency].name} ({currency})")
-        mine = [i for i in items if i["currency"] == currency]
-        overdue = sum(i["outstanding"] for i in mine if i["days_past_due"] > 0)
+        parts, overdue, count = sums[: len(labels)], sums[-2], sums[-1]
         total = sum(parts)
         a, b, c, d = st.columns(4)
-        a.metric("Outstanding", fmt.money(total, currency), help=f"{len(mine):,} open invoices")
+        a.metric("Outstanding", fmt.money(total, currency), help=f"{count:,} open invoices")
         b.metric(
             "Overdue",
             fmt.money(overdue, currency),
@@ -88,13 +95,13 @@ def per_currency(view: View, items: list[dict], table: list[dict]) -> None:
         )
         # fmt: skip
         c.metric(labels[-1], fmt.money(parts[-1], currency), help="The oldest bucket")
-        d.metric("Open invoices", f"{len(mine):,}")
+        d.metric("Open invoices", f"{count:,}")
         chart = aging_bars(table, labels, currency, GROUPS[view.by], basis=view.buckets.basis)
         event = st.altair_chart(chart, width="stretch", on_select="rerun",
                                 key=f"aging-chart-{currency}")  # fmt: skip
         _clicked(event, currency, labels)
     if len(totals) > 1:
-        _converted(view, totals)
+        _converted(view, {c: v[: len(labels)] for c, v in totals.items()})
 
 
 def _clicked(event, currency: str, labels: list[str]) -> None:
@@ -132,14 +139,31 @@ def table_columns(view: View) -> list[tuple[str, str, str]]:
     return [*head, *parts, ("total", "Total", "money"), ("invoices", "Invoices", "int")]
 
 
+def largest(table: list[dict], limit: int = TABLE_LIMIT) -> list[dict]:
+    """The ``limit`` largest rows of each currency (the table is already in that order)."""
+    seen: dict[str, int] = {}
+    out = []
+    for row in table:
+        seen[row["currency"]] = seen.get(row["currency"], 0) + 1
+        if seen[row["currency"]] <= limit:
+            out.append(row)
+    return out
+
+
 def group_table(view: View, table: list[dict]) -> None:
     """The aging as a table, one row per group and currency; a click drills down."""
     st.subheader(f"Aging by {GROUPS[view.by].lower()}")
-    picked = fmt.show(table, table_columns(view), key="aging-table", select=True,
-                      height=min(460, 38 + 35 * len(table)),
+    shown = largest(table)
+    if len(shown) < len(table):
+        st.caption(
+            f"The {TABLE_LIMIT:,} largest of each currency ({len(shown):,} of {len(table):,} "
+            "rows); filter by owner or segment, or download the table for every row."
+        )
+    picked = fmt.show(shown, table_columns(view), key="aging-table", select=True,
+                      height=min(460, 38 + 35 * len(shown)),
                       empty="Nothing open on this day with these filters.")  # fmt: skip
     if picked is not None:
-        row = table[picked]
+        row = shown[picked]
         seen = (row["group"], row["currency"])
         if seen != st.session_state.get("aging-table-seen"):
             st.session_state["aging-table-seen"] = seen
@@ -148,11 +172,13 @@ def group_table(view: View, table: list[dict]) -> None:
             query.preset(PAGE, "cur", row["currency"])
 
 
-def drill_down(view: View, items: list[dict], table: list[dict]) -> None:
+def drill_down(view: View, table: list[dict]) -> None:
     """The invoices behind the chosen group, bucket and currency, and on to the client."""
     st.subheader("Invoices behind the figures")
     labels = view.buckets.labels()
-    groups = {r["group"]: r["label"] for r in table}
+    wanted = st.session_state.get("q-aging-group") or st.query_params.get("group", "")
+    groups = {r["group"]: r["label"] for r in largest(table) or table}
+    groups.update({r["group"]: r["label"] for r in table if r["group"] == wanted})
     a, b, c = st.columns([2, 1, 1])
     group = query.choice(PAGE, GROUPS[view.by], "group", ["", *groups], "",
                          {"": "Choose, or click a bar or a row", **groups}, where=a)  # fmt: skip
@@ -164,9 +190,17 @@ def drill_down(view: View, items: list[dict], table: list[dict]) -> None:
     if not group:
         st.caption("Click a bar segment or a table row to list its invoices here.")
         return
-    behind = aging.invoices_behind(
-        items, view.by, group, int(bucket) if bucket else None, currency or None
+    behind = aging.aging_items(
+        db(),
+        view.as_of,
+        view.buckets,
+        view.filters,
+        by=view.by,
+        group=group,
+        bucket=int(bucket) if bucket else None,
+        currency=currency or None,
     )
+    behind.sort(key=lambda i: (i["due_date"], i["invoice_no"]))
     shown = behind[:DRILL_LIMIT]
     days = "Days late" if view.buckets.basis == "due" else "Days old"
     columns = [

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from lib import charts, charts_team
-from lib.aging import BASES, Buckets
+from lib.aging import BASES, Buckets, Filters
 from lib.money import CURRENCIES, format_money
 from lib.periods import month_start
 from lib.report_settings import bucket_limits
@@ -18,7 +18,7 @@ from lib.team_measures import collector_activity, top_debtors
 from lib.ui import format as fmt
 from lib.ui import query
 from lib.ui.context import db
-from lib.ui.report_cache import cached_items, meeting_figures
+from lib.ui.report_cache import cached_groups, meeting_figures
 
 PAGE = "meeting"
 # Static CSS only: sizes for a projector. Nothing here ever comes from a user.
@@ -159,8 +159,7 @@ def _pair(size: str) -> tuple[Any, Any]:
 
 
 def aging_tab(data: dict, as_of: date, buckets: Buckets, size: str) -> None:
-    items = cached_items(as_of, buckets)
-    top = top_debtors(items)
+    top = top_debtors(cached_groups(as_of, buckets, "client", Filters()))
     labels = buckets.labels()
     for currency in data["currencies"]:
         left, right = _pair(size)

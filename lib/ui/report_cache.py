@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from lib import meeting
-from lib.aging import Buckets, aging_items
+from lib.aging import Buckets, Filters, aging_groups, aging_items
 from lib.balances import ledger_version
 from lib.db import db_path
 from lib.ui.context import db
@@ -36,6 +36,17 @@ def cached_items(as_of: date, buckets: Buckets) -> list[dict[str, Any]]:
     return _items(_key(as_of, buckets))
 
 
+@st.cache_resource(ttl=TTL_SECONDS, max_entries=12, show_spinner=False)
+def _groups(key: tuple, by: str, filters: Filters) -> list[dict[str, Any]]:
+    _, day, limits, basis, _ = key
+    return aging_groups(db(), date.fromisoformat(day), Buckets(limits, basis), by, filters)
+
+
+def cached_groups(as_of: date, buckets: Buckets, by: str, filters: Filters) -> list[dict]:
+    """:func:`lib.aging.aging_groups`, kept while the ledger does not change."""
+    return _groups(_key(as_of, buckets), by, filters)
+
+
 @st.cache_resource(ttl=TTL_SECONDS, max_entries=6, show_spinner=False)
 def _figures(key: tuple) -> dict[str, Any]:
     _, day, limits, basis, _ = key
@@ -49,7 +60,7 @@ def meeting_figures(as_of: date, buckets: Buckets) -> dict[str, Any]:
 
 def clear() -> None:
     """Forget every cached figure (benchmarks measure cold runs)."""
-    for cached_function in (_items, _figures, _forecast, _compare):
+    for cached_function in (_items, _groups, _figures, _forecast, _compare):
         cached_function.clear()
 
 
