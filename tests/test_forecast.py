@@ -35,10 +35,11 @@ def test_week_shares_are_conditional_on_being_unpaid_so_far():
 
 def test_a_thin_history_leans_on_the_segment_a_long_one_on_itself():
     prior = forecast.tally([(30, True, 1.0)] * 50)  # the segment pays a month late
+    weight = forecast.PRIOR_WEIGHT  # the segment counts as this many of the client's own
     thin = forecast.pooled(forecast.tally([(0, True, 1.0)]), prior)
-    assert thin.unpaid_after(0) == pytest.approx(0.75)  # 1 own invoice against 3 of prior
+    assert thin.unpaid_after(0) == pytest.approx(weight / (1 + weight))
     long = forecast.pooled(forecast.tally([(0, True, 1.0)] * 30), prior)
-    assert long.unpaid_after(0) == pytest.approx(3 / 33)
+    assert long.unpaid_after(0) == pytest.approx(weight / (30 + weight))
     waiting = forecast.pooled(forecast.tally([(-5, False, 1.0)]), prior)
     assert waiting.unpaid_after(29) == 1.0 and waiting.unpaid_after(30) == 0.0
 
