@@ -14,7 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lib.aging import BASES, Buckets
-from lib.money import exponent, to_units
+from lib.money import exponent, format_money
 from lib.periods import add_months, dmy, month_key
 from lib.workbook import HEAD_FILL, HEAD_FONT, Sheet, Written, cell, text_cell
 
@@ -31,7 +31,7 @@ def write_summary(
     facts: dict[str, Any],
 ) -> None:
     """Fill the Summary sheet (created first, so it is the first tab)."""
-    sheet = Sheet(ws, [44] + [20] * max(3, len(currencies)), freeze=None)
+    sheet = Sheet(ws, [62] + [20] * max(3, len(currencies)), freeze=None)
     sheet.title(
         f"Kaishu 回収 · MIS report as of {dmy(as_of)}",
         f"Collections period {dmy(period.first)} – {dmy(period.last)} · aging by "
@@ -203,4 +203,7 @@ def _converted(sheet: Sheet, as_of: date, currencies: list[str], open_row: int, 
     bold = Font(bold=True)
     label = text_cell(sheet.ws, f"Open receivables in {reporting} ({converted.label})", font=bold)
     sheet.append([label, cell(sheet.ws, formula, "formula", reporting, font=bold)])
-    sheet.append([text_cell(sheet.ws, f"Kaishu's figure: {to_units(converted.total, reporting)}")])
+    figure = format_money(converted.total, reporting)
+    sheet.append(
+        [text_cell(sheet.ws, f"Kaishu's figure: {figure} (the formula above recomputes it)")]
+    )

@@ -224,8 +224,10 @@ def drill_down(view: View, table: list[dict]) -> None:
         + (f" (the first {DRILL_LIMIT:,} shown; download them all below)"
            if len(behind) > DRILL_LIMIT else "")
     )  # fmt: skip
-    picked = fmt.show(shown, columns, key="aging-drill", select=True, height=380,
-                      empty="No invoice in this cell.")  # fmt: skip
+    height = min(380, 38 + 35 * len(shown))
+    picked = fmt.show(
+        shown, columns, key="aging-drill", select=True, height=height, empty="No invoice here."
+    )
     codes = sorted({i["client_code"] for i in behind})
     chosen = shown[picked]["client_code"] if picked is not None else None
     if chosen is None and len(codes) == 1:
