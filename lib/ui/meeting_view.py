@@ -21,18 +21,6 @@ from lib.ui.context import db
 from lib.ui.report_cache import cached_groups, meeting_figures
 
 PAGE = "meeting"
-# Static CSS only: sizes for a projector. Nothing here ever comes from a user.
-PROJECTOR_CSS = """
-<style>
-[data-testid="stMetricValue"] p { font-size: 3rem; line-height: 1.2; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
-[data-testid="stMetricDelta"] p { font-size: 1.2rem; }
-[data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
-h1 { font-size: 3rem !important; }
-h2, h3 { font-size: 2rem !important; }
-button[data-baseweb="tab"] p { font-size: 1.4rem; }
-</style>
-"""
 PERIODS = {"week": "Last 7 days", "month": "This month", "30": "Last 30 days"}
 
 
@@ -47,7 +35,18 @@ def controls(today: date) -> tuple[date, Buckets, str, str]:
     period = query.choice(PAGE, "Activity over", "period", list(PERIODS), "week", PERIODS,
                           where=d)  # fmt: skip
     if size == "projector":
-        st.html(PROJECTOR_CSS)
+        # Static CSS only, written here: sizes for a projector. Never any user text.
+        st.html(
+            """<style>
+[data-testid="stMetricValue"] p { font-size: 3rem; line-height: 1.2; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMetricDelta"] p { font-size: 1.2rem; }
+[data-testid="stCaptionContainer"] p { font-size: 1.1rem; }
+h1 { font-size: 3rem !important; }
+h2, h3 { font-size: 2rem !important; }
+button[data-baseweb="tab"] p { font-size: 1.4rem; }
+</style>"""
+        )
     return as_of, Buckets(bucket_limits(db()), basis), size, period
 
 
