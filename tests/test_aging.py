@@ -361,3 +361,34 @@ def test_converted_total_needs_a_rate_for_every_currency_dated_by_the_day(db, le
     assert done.text().startswith("¥360,571 (converted")
     inr = converted_total(open_totals, {}, "INR")
     assert inr.total is None and inr.missing == ("JPY",)
+
+
+def test_invoice_totals_are_backfilled_for_a_ledger_older_than_them(db):
+    """m008 on a database that already holds a ledger: the totals equal the settled view,
+    and later reversals (an unmatch) keep them equal."""
+    from lib import db as schema
+    from lib.auth import Actor
+    from lib.matching.actions import unmatch
+
+    inv = make_invoice(db, amount=10_000, tax=0)
+    receipt = make_receipt(db, amount=6_000)
+    make_allocation(db, receipt, inv, 6_000)
+    write_off = make_write_off(db, inv, 1_000)
+    back = make_receipt(db, amount=500)
+    make_recovery(db, write_off, inv, back, 500)
+    make_allocation(db, back, inv, 500)
+    for table, _ in schema.SETTLING:
+        for kind in ("insert", "update"):
+            db.execute(f"DROP TRIGGER {table}_totals_{kind}")
+    db.execute("DROP TABLE invoice_totals")
+    schema.m008_invoice_totals(db)
+
+    def totals():
+        kept = dict(db.execute("SELECT invoice_id, settled FROM invoice_totals").fetchall())
+        return {i: kept.get(i, 0) for (i,) in db.execute("SELECT id FROM invoices")}
+
+    view = dict(db.execute("SELECT invoice_id, settled FROM invoice_settled").fetchall())
+    assert totals() == view and view[inv] == 6_000 + 1_000 - 500 + 500
+    unmatch(db, Actor("priya", "collector"), receipt, "wrong client")
+    assert totals() == dict(db.execute("SELECT invoice_id, settled FROM invoice_settled"))
+    assert totals()[inv] == 1_000
