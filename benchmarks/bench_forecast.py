@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from lib.db import connect  # noqa: E402
 from lib.demo.matched import matched_demo  # noqa: E402
-from lib.forecast_check import compare, mape, origins_between, wape  # noqa: E402
-from lib.forecast_check import naive as naive_forecast  # noqa: E402
+from lib.reports.forecast_check import compare, mape, origins_between, wape  # noqa: E402
+from lib.reports.forecast_check import naive as naive_forecast  # noqa: E402
 
 AS_OF = date(2026, 11, 20)
 

@@ -28,7 +28,7 @@ PASSWORD = "correct horse battery"
 from benchmarks.synthetic import AS_OF, build  # noqa: E402
 from lib import users  # noqa: E402
 from lib.aging import Buckets, aging_groups, aging_items  # noqa: E402
-from lib.balances import bucket_totals_at  # noqa: E402
+from lib.aging.balances import bucket_totals_at  # noqa: E402
 from lib.db import connect  # noqa: E402
 
 
@@ -102,7 +102,7 @@ def page_run(path: Path, runs: int) -> tuple[float, float]:
 
 
 def bench_mis(path: Path) -> float:
-    from lib.mis import build_mis
+    from lib.reports.mis import build_mis
 
     db = connect(path)
     started = time.perf_counter()

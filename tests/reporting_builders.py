@@ -19,7 +19,7 @@ from builders import (
 from sqlite_utils import Database
 
 from lib.auth import Actor
-from lib.report_settings import set_rate, set_target
+from lib.reports.report_settings import set_rate, set_target
 
 # Pages take "today" in Mumbai; two days back is always in the past, wherever tests run.
 AS_OF = date.today() - timedelta(days=2)

@@ -21,12 +21,12 @@ from conftest import SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import aging, balances
-from lib.aging import Buckets, Filters
+from lib import aging
+from lib.aging import Buckets, Filters, balances
 from lib.db import connect
-from lib.fx import converted_total, latest_rates
 from lib.importing import ImportOptions, import_file
-from lib.report_settings import set_rate
+from lib.reports.fx import converted_total, latest_rates
+from lib.reports.report_settings import set_rate
 
 IBM_DATES = [date(2012, 6, 30), date(2012, 12, 31), date(2013, 3, 15), date(2013, 9, 30)]
 

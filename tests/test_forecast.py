@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from builders import make_allocation, make_client, make_invoice, make_promise, make_receipt
 
-from lib import forecast, forecast_check
 from lib.demo.matched import matched_demo
+from lib.reports import forecast, forecast_check
 
 AS_OF = date(2026, 11, 20)
 

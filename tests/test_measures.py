@@ -15,9 +15,9 @@ from builders import (
     make_receipt,
 )
 
-from lib import measures, team_measures
 from lib.aging import Buckets, aging_items, aging_table
-from lib.report_settings import set_target
+from lib.reports import measures, team_measures
+from lib.reports.report_settings import set_target
 
 NOW = "2026-01-01T00:00:00Z"
 

@@ -24,12 +24,12 @@ from builders import (
 )
 from openpyxl import load_workbook
 
-from lib import measures
 from lib.aging import Buckets, aging_items, currency_totals
-from lib.fx import converted_total, latest_rates
-from lib.mis import Period, build_mis
 from lib.money import to_units
-from lib.report_settings import set_rate, set_target
+from lib.reports import measures
+from lib.reports.fx import converted_total, latest_rates
+from lib.reports.mis import Period, build_mis
+from lib.reports.report_settings import set_rate, set_target
 
 AS_OF = date(2026, 11, 20)
 NOW = "2026-01-01T00:00:00Z"

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from lib.auth import PermissionDenied
-from lib.report_settings import (
+from lib.reports.report_settings import (
     SettingsError,
     bucket_limits,
     check_rate,

@@ -7,7 +7,7 @@ import pytest
 from conftest import open_app
 
 from lib.db import connect
-from lib.report_settings import bucket_limits, rates, targets
+from lib.reports.report_settings import bucket_limits, rates, targets
 
 PAGE = "pages/report_settings_page.py"
 

@@ -10,13 +10,13 @@ import streamlit as st
 
 from lib import aging
 from lib.aging import BASES, GROUPS, NO_OWNER, Buckets, Filters
-from lib.charts import aging_bars
 from lib.clients import SEGMENTS, owners
 from lib.exports import Column, write_xlsx
-from lib.fx import converted_total, latest_rates
 from lib.money import CURRENCIES
-from lib.report_settings import bucket_limits, reporting_currency
 from lib.reports import aging_columns, aging_rows
+from lib.reports.charts import aging_bars
+from lib.reports.fx import converted_total, latest_rates
+from lib.reports.report_settings import bucket_limits, reporting_currency
 from lib.ui import format as fmt
 from lib.ui import query
 from lib.ui.context import db

@@ -8,10 +8,10 @@ from typing import Any
 
 import streamlit as st
 
-from lib.charts_team import forecast_chart
-from lib.forecast import WEEKS
-from lib.forecast_check import mape, wape
 from lib.money import CURRENCIES
+from lib.reports.charts_team import forecast_chart
+from lib.reports.forecast import WEEKS
+from lib.reports.forecast_check import mape, wape
 from lib.ui import format as fmt
 from lib.ui import query
 from lib.ui.report_cache import cached_compare, cached_forecast

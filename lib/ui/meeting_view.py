@@ -9,12 +9,12 @@ from typing import Any
 
 import streamlit as st
 
-from lib import charts, charts_team
 from lib.aging import BASES, Buckets, Filters
 from lib.money import CURRENCIES, format_money
-from lib.periods import month_start
-from lib.report_settings import bucket_limits
-from lib.team_measures import collector_activity, top_debtors
+from lib.reports import charts, charts_team
+from lib.reports.periods import month_start
+from lib.reports.report_settings import bucket_limits
+from lib.reports.team_measures import collector_activity, top_debtors
 from lib.ui import format as fmt
 from lib.ui import query
 from lib.ui.context import db
@@ -245,7 +245,7 @@ def recovery_tab(data: dict, size: str) -> None:
 
 def mis_button(as_of: date, buckets: Buckets) -> None:
     """The MIS workbook, made when clicked (it takes a few seconds on a large ledger)."""
-    from lib.mis import mis_file_name
+    from lib.reports.mis import mis_file_name
 
     st.download_button(
         "Download the MIS report (.xlsx)",
@@ -261,7 +261,7 @@ def mis_button(as_of: date, buckets: Buckets) -> None:
 
 def _mis(as_of: date, buckets: Buckets) -> Callable[[], bytes]:
     from lib.db import connect, db_path
-    from lib.mis import build_mis
+    from lib.reports.mis import build_mis
 
     path = str(db_path())
 

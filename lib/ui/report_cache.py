@@ -1,6 +1,6 @@
 """Report figures kept between reruns: a click on a chart must not recompute 100,000
 balances. Entries are keyed by the database, the date, the buckets and the ledger's
-fingerprint (:func:`lib.balances.ledger_version`), so any change made through Kaishu is
+fingerprint (:func:`lib.aging.balances.ledger_version`), so any change made through Kaishu is
 seen at the next rerun; they also expire after a few minutes. Cached values are shared:
 callers must not change them.
 """
@@ -12,10 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from lib import meeting
 from lib.aging import Buckets, Filters, aging_groups, aging_items
-from lib.balances import ledger_version
+from lib.aging.balances import ledger_version
 from lib.db import db_path
+from lib.reports import meeting
 from lib.ui.context import db
 
 TTL_SECONDS = 300
@@ -54,7 +54,7 @@ def _figures(key: tuple) -> dict[str, Any]:
 
 
 def meeting_figures(as_of: date, buckets: Buckets) -> dict[str, Any]:
-    """:func:`lib.meeting.figures`, kept while the ledger does not change."""
+    """:func:`lib.reports.meeting.figures`, kept while the ledger does not change."""
     return _figures(_key(as_of, buckets))
 
 
@@ -66,23 +66,23 @@ def clear() -> None:
 
 @st.cache_resource(ttl=TTL_SECONDS, max_entries=6, show_spinner=False)
 def _compare(key: tuple, until: str) -> list[dict[str, Any]]:
-    from lib.forecast_check import compare
+    from lib.reports.forecast_check import compare
 
     return compare(db(), date.fromisoformat(key[1]), date.fromisoformat(until))
 
 
 @st.cache_resource(ttl=TTL_SECONDS, max_entries=6, show_spinner=False)
 def _forecast(key: tuple) -> list[dict[str, Any]]:
-    from lib.forecast import forecast
+    from lib.reports.forecast import forecast
 
     return forecast(db(), date.fromisoformat(key[1]))
 
 
 def cached_forecast(as_of: date) -> list[dict[str, Any]]:
-    """:func:`lib.forecast.forecast` rows for ``as_of``, kept while the ledger is unchanged."""
+    """:func:`lib.reports.forecast.forecast` rows for ``as_of``, kept while the ledger holds."""
     return _forecast(_key(as_of, Buckets()))
 
 
 def cached_compare(origin: date, until: date) -> list[dict[str, Any]]:
-    """:func:`lib.forecast_check.compare` for a forecast made on ``origin``."""
+    """:func:`lib.reports.forecast_check.compare` for a forecast made on ``origin``."""
     return _compare(_key(origin, Buckets()), until.isoformat())

@@ -8,12 +8,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib import report_settings as rs
 from lib.aging import Buckets
 from lib.auth import Actor
 from lib.money import CURRENCIES
 from lib.parsing import ParseError, parse_amount
-from lib.periods import add_months, month_key
+from lib.reports import report_settings as rs
+from lib.reports.periods import add_months, month_key
 from lib.ui import format as fmt
 from lib.ui.context import db
 

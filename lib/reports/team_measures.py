@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from lib.balances import outstanding_of
+from lib.aging.balances import outstanding_of
 from lib.followups.promises import promises
 from lib.followups.settings import load as followup_settings
-from lib.periods import month_key, months_back
 from lib.recovery import CLOSED_STAGES, OPEN_STAGES, STAGES
+from lib.reports.periods import month_key, months_back
 
 RESOLVED = ("kept", "partly_kept", "broken")
 

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlite_utils import Database
 
 from lib.money import exponent, format_money, to_units
-from lib.periods import dmy
+from lib.reports.periods import dmy
 
 
 @dataclass(frozen=True)

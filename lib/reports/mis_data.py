@@ -3,7 +3,7 @@ disputes, recovery cases and write-offs, all as of a date.
 
 Collections are the cash applied in the period (one row per allocation, by the receipt's
 value date) and the client receipts of the period still on account, so the sheet's total is
-what :func:`lib.measures.collections` calls collected.
+what :func:`lib.reports.measures.collections` calls collected.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from lib.followups import DISPUTE_REASONS, RESOLUTIONS
 from lib.followups.promises import STATES, promises
 from lib.followups.settings import load as followup_settings
-from lib.team_measures import cases_as_of
+from lib.reports.team_measures import cases_as_of
 
 COLLECTIONS = """
 SELECT a.effective_date AS day, substr(a.effective_date, 1, 7) AS month, i.currency,

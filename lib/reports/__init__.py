@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from lib.aging import Buckets, aging_items, open_items
 from lib.exports import Column, write_table
 from lib.matching.queries import allocations_for_export
-from lib.report_settings import bucket_limits
+from lib.reports.report_settings import bucket_limits
 
 OPEN_ITEM_COLUMNS = (
     Column("invoice_no", "invoice_no", width=18),
@@ -92,7 +92,7 @@ def export(
             return len(rows)
         if Path(path).suffix.lower() != ".xlsx":
             raise ValueError(f"{Path(path).name}: the MIS report is an Excel workbook (.xlsx)")
-        from lib.mis import Period, build_mis
+        from lib.reports.mis import Period, build_mis
 
         stats: dict[str, int] = {}
         chosen = Period(*period) if period else None

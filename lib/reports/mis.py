@@ -19,16 +19,22 @@ from openpyxl import Workbook
 from openpyxl.drawing.image import Image
 from sqlite_utils import Database
 
-from lib import charts
 from lib.aging import Buckets, aging_items, aging_table, currency_totals
-from lib.fastsheet import inject
-from lib.fx import converted_total, latest_rates
-from lib.measures import Dso, cei, collections, dso_trend, unapplied_by_age
-from lib.mis_sheets import DETAIL_SHEETS, SHEET_NAMES, write_aging, write_detail, write_items
-from lib.mis_summary import write_summary
-from lib.periods import add_months, dmy, month_ends, month_key
-from lib.report_settings import reporting_currency
-from lib.team_measures import kept_rate
+from lib.reports import charts
+from lib.reports.fastsheet import inject
+from lib.reports.fx import converted_total, latest_rates
+from lib.reports.measures import Dso, cei, collections, dso_trend, unapplied_by_age
+from lib.reports.mis_sheets import (
+    DETAIL_SHEETS,
+    SHEET_NAMES,
+    write_aging,
+    write_detail,
+    write_items,
+)
+from lib.reports.mis_summary import write_summary
+from lib.reports.periods import add_months, dmy, month_ends, month_key
+from lib.reports.report_settings import reporting_currency
+from lib.reports.team_measures import kept_rate
 
 CHART_WIDTH = 620
 
@@ -74,7 +80,7 @@ def build_mis(
     if stats is not None:
         stats["open_invoices"] = len(items)
     book = Workbook(write_only=True)
-    book.kaishu_fast_sheets = []  # type: ignore[attr-defined]  # filled by lib.mis_sheets
+    book.kaishu_fast_sheets = []  # type: ignore[attr-defined]  # filled by lib.reports.mis_sheets
     summary = book.create_sheet(SHEET_NAMES["summary"])
     refs: dict[str, Any] = {}
     refs["aging"] = write_aging(book, table, buckets, currencies, as_of)

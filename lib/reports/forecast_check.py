@@ -19,8 +19,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib.aging import Buckets, aging_items
-from lib.forecast import WEEKS, forecast
-from lib.periods import weeks_ahead
+from lib.reports.forecast import WEEKS, forecast
+from lib.reports.periods import weeks_ahead
 
 ACTUAL = """
 SELECT i.currency, a.effective_date, SUM(a.amount) FROM allocations a

@@ -1,5 +1,5 @@
 """The meeting's charts as Altair objects: aging bars and trend, DSO and CEI, collections
-against target, unapplied cash. :mod:`lib.charts_team` has the team's charts.
+against target, unapplied cash. :mod:`lib.reports.charts_team` has the team's charts.
 
 Charts never add currencies together: money charts take one currency each. Amounts are
 drawn in currency units (floats are fine for a bar's length) and every tooltip shows the
@@ -16,7 +16,7 @@ from typing import Any
 import altair as alt
 
 from lib.money import format_money, to_units
-from lib.periods import dmy, month_end
+from lib.reports.periods import dmy, month_end
 
 # Not due in green, then warmer and darker as invoices age.
 AGE_COLOURS = ("#4C9F70", "#F2C14E", "#F39237", "#E4572E", "#B33F40", "#7A1F2B", "#4A0E1A")

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from lib.buckets import (  # noqa: F401  (the aging's vocabulary, re-exported)
+from lib.aging.buckets import (  # noqa: F401  (the aging's vocabulary, re-exported)
     BASES,
     DEFAULT_LIMITS,
     GROUPS,

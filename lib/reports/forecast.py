@@ -30,8 +30,8 @@ from lib.aging import Buckets, aging_items
 from lib.clients import SEGMENTS
 from lib.followups.promises import promises
 from lib.followups.settings import load as followup_settings
-from lib.periods import weeks_ahead
-from lib.team_measures import RESOLVED, cases_as_of, kept_share
+from lib.reports.periods import weeks_ahead
+from lib.reports.team_measures import RESOLVED, cases_as_of, kept_share
 
 WEEKS = 8
 HISTORY_DAYS = 540

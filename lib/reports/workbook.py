@@ -4,7 +4,7 @@ A :class:`TableSheet` writes one table: a bold, frozen heading row with an autof
 column widths, dates as dates, money in currency units with the currency's format (¥
 without decimals; ₹ and $ with two), and under the table one totals row per currency made
 of SUMIF formulas over the currency column, so an Excel user can audit every total. Its
-rows are rendered by :mod:`lib.fastsheet`. A :class:`Sheet` is a free-form sheet (the
+rows are rendered by :mod:`lib.reports.fastsheet`. A :class:`Sheet` is a free-form sheet (the
 Summary) of openpyxl cells. Text that a spreadsheet would run as a formula (= + - @ …) is
 written as plain text.
 """
@@ -22,8 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from lib.exports import _FORMULA_START
-from lib.fastsheet import FastSheet, cell_xml, escape, is_formula_like
 from lib.money import CURRENCIES, to_units, units_text
+from lib.reports.fastsheet import FastSheet, cell_xml, escape, is_formula_like
 
 # Text that needs neither escaping nor a quote prefix, nor care for its spaces.
 _PLAIN_TEXT = re.compile(
@@ -140,7 +140,7 @@ class Sheet:
 
 
 class TableSheet:
-    """A worksheet holding one table, rendered fast (:mod:`lib.fastsheet`): a title line,
+    """A worksheet holding one table, rendered fast (:mod:`lib.reports.fastsheet`): a title line,
     a note, the heading row, the rows, and the totals per currency."""
 
     def __init__(self, sheet: Any, widths: Sequence[int], freeze: str | None = None):

@@ -16,9 +16,15 @@ from openpyxl.utils import get_column_letter
 from sqlite_utils import Database
 
 from lib.aging import BASES, Buckets
-from lib.mis_data import case_rows, collection_rows, dispute_rows, promise_rows, write_off_rows
-from lib.periods import dmy
-from lib.workbook import Col, TableSheet, Written
+from lib.reports.mis_data import (
+    case_rows,
+    collection_rows,
+    dispute_rows,
+    promise_rows,
+    write_off_rows,
+)
+from lib.reports.periods import dmy
+from lib.reports.workbook import Col, TableSheet, Written
 
 SHEET_NAMES = {
     "summary": "Summary",
@@ -36,7 +42,7 @@ DETAIL_SHEETS = ("collections", "promises", "disputes", "cases", "write_offs")
 def _sheet(book: Workbook, name: str, columns: list[Col], freeze: str = "A4") -> TableSheet:
     # Row 1 is the title, row 2 a note, row 3 the headings: freeze everything above row 4.
     sheet = TableSheet(book.create_sheet(SHEET_NAMES[name]), [c.width for c in columns], freeze)
-    book.kaishu_fast_sheets.append(sheet.fast)  # lib.mis puts their rows in when saving
+    book.kaishu_fast_sheets.append(sheet.fast)  # lib.reports.mis puts their rows in when saving
     return sheet
 
 

@@ -21,7 +21,7 @@ from lib.aging import DEFAULT_LIMITS, check_limits
 from lib.auth import Actor, require
 from lib.db import transaction, utc_now
 from lib.money import CURRENCIES
-from lib.periods import parse_month
+from lib.reports.periods import parse_month
 
 BUCKETS_KEY = "reports.aging_buckets"
 REPORTING_KEY = "reports.reporting_currency"

@@ -1,6 +1,6 @@
 """Everything the weekly meeting shows, computed once for a date: key numbers with their
 change, aging at month ends, DSO and CEI trends, collections against target, unapplied
-cash, promises and the recovery funnel. Pure figures; :mod:`lib.charts` draws them."""
+cash, promises and the recovery funnel. Pure figures; :mod:`lib.reports.charts` draws them."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib.aging import Buckets
-from lib.balances import bucket_totals_at
-from lib.fx import converted_total, latest_rates
-from lib.measures import cei_trend, collections, dso_trend, key_numbers, unapplied_by_age
-from lib.periods import month_ends
-from lib.report_settings import reporting_currency
-from lib.team_measures import kept_rate, promise_stats, recovery_funnel
+from lib.aging.balances import bucket_totals_at
+from lib.reports.fx import converted_total, latest_rates
+from lib.reports.measures import cei_trend, collections, dso_trend, key_numbers, unapplied_by_age
+from lib.reports.periods import month_ends
+from lib.reports.report_settings import reporting_currency
+from lib.reports.team_measures import kept_rate, promise_stats, recovery_funnel
 
 TREND_POINTS = 13  # a year of month ends and today
 

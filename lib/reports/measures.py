@@ -19,15 +19,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib.aging import Buckets
-from lib.balances import (
+from lib.aging.balances import (
     bucket_totals_at,
     open_series,
     sales_between,
     sales_by_month,
     totals_at,
 )
-from lib.periods import add_months, month_end, month_key, month_start, months_back
-from lib.report_settings import targets
+from lib.reports.periods import add_months, month_end, month_key, month_start, months_back
+from lib.reports.report_settings import targets
 
 TENTH = Decimal("0.1")
 MAX_COUNTBACK_MONTHS = 36

@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 
 from lib.aging import BASES, Buckets
 from lib.money import exponent, format_money
-from lib.periods import add_months, dmy, month_key
-from lib.workbook import HEAD_FILL, HEAD_FONT, Sheet, Written, cell, text_cell
+from lib.reports.periods import add_months, dmy, month_key
+from lib.reports.workbook import HEAD_FILL, HEAD_FONT, Sheet, Written, cell, text_cell
 
 SECTION_FILL = PatternFill("solid", fgColor="DCE6F1")
 
@@ -55,7 +55,7 @@ def write_summary(
 
 
 def _name(key: str) -> str:
-    from lib.mis_sheets import SHEET_NAMES
+    from lib.reports.mis_sheets import SHEET_NAMES
 
     return SHEET_NAMES[key]
 

@@ -1,7 +1,7 @@
 """The team's charts for the meeting: promises made and kept, the top overdue debtors,
 collector activity, the recovery funnel, and expected collections against actuals.
 
-Same rules as :mod:`lib.charts`: one currency per money chart, tooltips in the team's
+Same rules as :mod:`lib.reports.charts`: one currency per money chart, tooltips in the team's
 money format, ``size`` "screen" or "projector".
 """
 
@@ -11,9 +11,9 @@ from typing import Any
 
 import altair as alt
 
-from lib.charts import BLUE, GREY, SIZES, rows_height, styled, units
 from lib.money import format_money
-from lib.periods import dmy
+from lib.reports.charts import BLUE, GREY, SIZES, rows_height, styled, units
+from lib.reports.periods import dmy
 
 COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
 
@@ -180,7 +180,7 @@ def forecast_chart(
 ) -> alt.LayerChart:
     """Expected receipts per week for one currency (bars), with what actually came (black
     line, once the week is over) and, ``with_naive``, the naive "paid on the due date"
-    forecast (grey dashes). ``rows`` come from :func:`lib.forecast_check.compare`."""
+    forecast (grey dashes). ``rows`` come from :func:`lib.reports.forecast_check.compare`."""
     mine = sorted((r for r in rows if r["currency"] == currency), key=lambda r: r["week"])
     values = [
         {
