@@ -19,7 +19,7 @@ if st.button("Back up now", type="primary"):
     try:
         done = backup(me, db_path(), folder)
     except BackupError as exc:
-        st.error(f"No backup: {exc}.")
+        st.error(f"No backup: {fmt.plain(exc)}.")
     else:
         st.success(f"Backed up to {done.path.name} ({done.size / 2**20:.1f} MB).")
 copies = backups(folder)

@@ -15,7 +15,7 @@ code = st.query_params.get("client")
 if code:
     client = clients.get_client(db(), code)
     if client is None:
-        st.error(f"No client with code {code}.")
+        st.error(f"No client with code {fmt.plain(code)}.")
     else:
         if st.button("← All clients"):
             del st.query_params["client"]

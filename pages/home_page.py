@@ -13,7 +13,7 @@ from lib.ui.context import db, guard, today
 me = guard("view", "Home")
 as_of = today()
 st.title("Home")
-st.caption(f"Balances as of {fmt.day(as_of)} · {me.name or me.username}")
+st.caption(f"Balances as of {fmt.day(as_of)} · {fmt.plain(me.name or me.username)}")
 
 if is_empty(db()):
     st.info(

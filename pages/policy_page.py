@@ -8,6 +8,7 @@ from lib.followups import policy as pol
 from lib.followups import templates as tpl
 from lib.followups.settings import FollowUpSettings, load, save
 from lib.money import CURRENCIES
+from lib.ui import format as fmt
 from lib.ui.context import db, guard
 
 me = guard("settings", "the reminder policy")
@@ -54,7 +55,7 @@ with steps_tab:
         try:
             changed = pol.save_steps(db(), me, rows)
         except FollowUpError as exc:
-            st.error(f"Not saved: {exc}.")
+            st.error(f"Not saved: {fmt.plain(exc)}.")
         else:
             st.success(f"Saved {changed} change(s).")
 
@@ -94,7 +95,7 @@ with templates_tab:
             try:
                 pol.save_template(db(), me, step["id"], language, subject, body)
             except FollowUpError as exc:
-                st.error(f"Not saved: {exc}.")
+                st.error(f"Not saved: {fmt.plain(exc)}.")
             else:
                 st.success("Template saved.")
 
@@ -117,6 +118,6 @@ with settings_tab:
             try:
                 changed = save(db(), me, FollowUpSettings(int(grace), company, banks))
             except FollowUpError as exc:
-                st.error(f"Not saved: {exc}.")
+                st.error(f"Not saved: {fmt.plain(exc)}.")
             else:
                 st.success(f"Saved {changed} change(s).")

@@ -7,6 +7,7 @@ import streamlit as st
 from lib.recovery import LETTER_KINDS, RecoveryError
 from lib.recovery import lettertext as lt
 from lib.recovery import settings as rs
+from lib.ui import format as fmt
 from lib.ui.context import db, guard
 
 me = guard("settings", "the recovery settings")
@@ -59,7 +60,7 @@ with details_tab:
             try:
                 changed = rs.save(db(), me, new)
             except RecoveryError as exc:
-                st.error(f"Not saved: {exc}.")
+                st.error(f"Not saved: {fmt.plain(exc)}.")
             else:
                 st.success(f"Saved {changed} change(s).")
 
@@ -101,7 +102,7 @@ with wording_tab:
         try:
             lt.save_template(db(), me, kind, language, subject, body)
         except RecoveryError as exc:
-            st.error(f"Not saved: {exc}.")
+            st.error(f"Not saved: {fmt.plain(exc)}.")
         else:
             st.success("Wording saved: new letters use it.")
     if current["custom"] and y.button("Back to the default", key=f"{key}-reset"):

@@ -45,7 +45,7 @@ with add.form("add_user", clear_on_submit=True):
         try:
             users.add_user(db(), me, username, name, role, password, email or None)
         except (users.UserError, PasswordRejected) as exc:
-            st.error(f"Not added: {exc}.")
+            st.error(f"Not added: {fmt.plain(exc)}.")
         else:
             st.success(f"Added {username.strip().lower()} as {ROLE_LABELS[role]}.")
             st.rerun()
@@ -73,7 +73,7 @@ with change.container(border=True):
                 if active != bool(current["active"]):
                     users.set_active(db(), me, target, active)
             except (users.UserError, PasswordRejected) as exc:
-                st.error(f"Not changed: {exc}.")
+                st.error(f"Not changed: {fmt.plain(exc)}.")
             else:
-                st.success(f"Updated {target}.")
+                st.success(f"Updated {fmt.plain(target)}.")
                 st.rerun()

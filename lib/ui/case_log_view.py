@@ -101,7 +101,7 @@ def _attachments(case: dict) -> None:
     try:
         row, data = att.read(db(), chosen)
     except RecoveryError as exc:
-        st.error(f"{exc}. Tell the lead: the file store needs checking.")
+        st.error(f"{fmt.plain(exc)}. Tell the lead: the file store needs checking.")
         return
     b.download_button(
         "Download", data, file_name=row["file_name"], mime=row["media_type"], key="rc-att-dl"

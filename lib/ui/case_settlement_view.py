@@ -17,7 +17,8 @@ from lib.recovery import OPEN_STAGES, STAGES, RecoveryError
 from lib.recovery import settlements as sl
 from lib.ui import format as fmt
 from lib.ui.context import db
-from lib.ui.recovery_view import done, plain, refuse
+from lib.ui.format import plain
+from lib.ui.recovery_view import done, refuse
 
 EVERY = {"month": "monthly", "fortnight": "every 2 weeks", "week": "weekly"}
 ERRORS = (RecoveryError, PermissionDenied, MatchError)
@@ -31,7 +32,7 @@ def money_input(label: str, currency: str, key: str, placeholder: str = "") -> i
     try:
         return parse_amount(text, currency)
     except (ParseError, ValueError) as exc:
-        st.error(f"{label}: {exc}.")
+        st.error(f"{label}: {plain(exc)}.")
         return None
 
 

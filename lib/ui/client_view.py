@@ -37,7 +37,7 @@ STATEMENT_COLUMNS = [
 
 def show_client(client: dict, me: Actor, as_of: date) -> None:
     """Draw one client's page."""
-    st.title(client["name"])
+    st.title(fmt.plain(client["name"]))
     st.caption(
         " · ".join(
             x
@@ -51,7 +51,9 @@ def show_client(client: dict, me: Actor, as_of: date) -> None:
         )
     )
     if client["parent_code"]:
-        st.write(f"Head office: {client['parent_code']} {client['parent_name']}")
+        st.write(
+            f"Head office: {fmt.plain(client['parent_code'])} {fmt.plain(client['parent_name'])}"
+        )
     if client["children"]:
         st.write(
             "Branches / franchisees: "
@@ -198,7 +200,7 @@ def _master(client: dict, me: Actor) -> None:
         try:
             changed = clients.update_client(db(), me, client["id"], values)
         except clients.ClientError as exc:
-            st.error(f"Not saved: {exc}.")
+            st.error(f"Not saved: {fmt.plain(exc)}.")
         else:
             st.success(f"Saved {changed} change(s)." if changed else "Nothing changed.")
             if changed:

@@ -7,6 +7,7 @@ as HTML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +18,15 @@ import streamlit as st
 from lib.money import format_money
 
 TEAM_ZONE = ZoneInfo("Asia/Kolkata")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$<:])")
+
+
+def plain(text: object) -> str:
+    """Text shown exactly as typed where Streamlit reads Markdown (titles, captions, messages):
+    a client called *ACME* stays starred, ``$5 … $6`` is no formula, ``<b>`` stays text."""
+    return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text))
 
 
 def money(minor: int | None, currency: str) -> str:

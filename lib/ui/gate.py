@@ -19,6 +19,7 @@ from lib import users
 from lib.auth import ROLE_LABELS, Actor, PasswordRejected, cookie_key, locked_until
 from lib.db import db_path
 from lib.ui.context import db, set_actor
+from lib.ui.format import plain
 
 COOKIE_NAME = "kaishu_session"
 SESSION_DAYS = 0.5  # a working day; the cookie then expires and the user signs in again
@@ -49,7 +50,7 @@ def _first_run() -> None:
     try:
         users.create_first_lead(db(), username, name, password, email or None)
     except (users.UserError, PasswordRejected) as exc:
-        st.error(f"Could not create the account: {exc}.")
+        st.error(f"Could not create the account: {plain(exc)}.")
         return
     except PermissionError:
         st.warning("Someone has just created the first account. Sign in instead.")

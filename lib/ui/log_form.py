@@ -54,7 +54,7 @@ def _promise(items: list[dict], as_of: date, key: str) -> tuple[list, str] | Non
     try:
         amount = parse_amount(text, currency) if text.strip() else overdue
     except (ParseError, ValueError) as exc:
-        st.error(f"Promised amount: {exc}.")
+        st.error(f"Promised amount: {fmt.plain(exc)}.")
         return None
     if not pay_by or not amount or amount <= 0:
         return [], currency
@@ -134,7 +134,7 @@ def quick_log(
     try:
         log_follow_up(db(), me, entry, as_of)
     except FollowUpError as exc:
-        st.error(f"Not saved: {exc}.")
+        st.error(f"Not saved: {fmt.plain(exc)}.")
         return False
     st.session_state["kaishu_flash_log"] = _saved_text(name, outcome, plan, currency)
     return True

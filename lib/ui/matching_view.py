@@ -40,7 +40,7 @@ def _money_input(label: str, currency: str, key: str, value: int = 0) -> int | N
     try:
         return parse_amount(text, currency) or 0
     except ParseError as exc:
-        st.error(f"{label}: {exc}")
+        st.error(f"{label}: {fmt.plain(exc)}")
         return None
 
 
@@ -102,7 +102,7 @@ def _decide(me: Actor, picked: list[dict], action, word: str) -> None:
             action(db(), me, suggestion["id"])
             done += 1
         except MatchError as exc:
-            failed.append(f"{suggestion['payer'] or suggestion['memo']}: {exc}")
+            failed.append(fmt.plain(f"{suggestion['payer'] or suggestion['memo']}: {exc}"))
     st.session_state["matching_note"] = f"{done} suggestion(s) {word}." + (
         " Not done: " + "; ".join(failed) if failed else ""
     )
@@ -182,7 +182,10 @@ def manual(me: Actor, as_of: date, receipt_id: int | None) -> None:
         ),
     )
     receipt = by_id[chosen]
-    st.caption(f"Memo: {receipt['memo'] or '—'} · reference {receipt['reference'] or '—'}")
+    st.caption(
+        f"Memo: {fmt.plain(receipt['memo']) or '—'} · "
+        f"reference {fmt.plain(receipt['reference']) or '—'}"
+    )
     cur = receipt["currency"]
     a, b = st.columns([2, 1])
     text = a.text_input(
@@ -232,7 +235,7 @@ def _lines_editor(me: Actor, receipt: dict, invoices: list[dict]) -> None:
     try:
         lines = _lines(edited, invoices, cur)
     except ParseError as exc:
-        st.error(f"An amount is not right: {exc}.")
+        st.error(f"An amount is not right: {fmt.plain(exc)}.")
         return
     applied = sum(x.amount for x in lines)
     st.write(
@@ -244,7 +247,7 @@ def _lines_editor(me: Actor, receipt: dict, invoices: list[dict]) -> None:
         try:
             match(db(), me, receipt["id"], lines, note=note)
         except MatchError as exc:
-            st.error(f"Not matched: {exc}.")
+            st.error(f"Not matched: {fmt.plain(exc)}.")
         else:
             st.session_state["matching_note"] = "Matched; Kaishu learned the payer."
             st.rerun()
@@ -348,6 +351,6 @@ def rules(me: Actor) -> None:
                 [round(float(x) * 100) for x in rates.split(",") if x.strip()],
             )
         except ValueError as exc:
-            st.error(f"Not saved: {exc}.")
+            st.error(f"Not saved: {fmt.plain(exc)}.")
         else:
             st.success("Saved. The next auto-match uses them.")

@@ -11,7 +11,8 @@ from lib.auth import Actor
 from lib.recovery import board as bd
 from lib.ui import format as fmt
 from lib.ui.context import db
-from lib.ui.recovery_view import PAGE, plain
+from lib.ui.format import plain
+from lib.ui.recovery_view import PAGE
 
 
 def today_panel(me: Actor, as_of: date) -> None:

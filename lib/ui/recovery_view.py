@@ -3,7 +3,6 @@ waiting for approval, and the form that opens a case (from Today's proposal or b
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pandas as pd
@@ -17,6 +16,7 @@ from lib.recovery import board as bd
 from lib.recovery.writeoffs import pending
 from lib.ui import format as fmt
 from lib.ui.context import db
+from lib.ui.format import plain
 
 PAGE = "pages/recovery_page.py"
 ANY = ""
@@ -30,11 +30,6 @@ LIST_COLUMNS = [
     ("deadline", "Next deadline", "text"),
     ("tags_text", "Tags", "text"),
 ]
-
-
-def plain(text: str | None) -> str:
-    """User text made inert for Markdown (a client called *ACME* stays as typed)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>$<])", r"\\\1", text or "")
 
 
 def flash() -> None:

@@ -91,7 +91,7 @@ def preview_one(drafts: list[Draft], me: Actor, as_of: date) -> None:
             "they go. The lead adds them on the Reminder policy page, under Our details."
         )
     with st.container(border=True):
-        st.markdown(f"**To:** {', '.join(sample.to)}")
+        st.markdown(f"**To:** {fmt.plain(', '.join(sample.to))}")
         st.text(f"Subject: {sample.subject}")
         st.code(sample.text, language=None, wrap_lines=True)
         st.download_button(

@@ -32,14 +32,14 @@ def buckets(me: Actor) -> None:
         wanted = [int(x) for x in text.replace("、", ",").split(",") if x.strip()]
         preview = Buckets(tuple(wanted))
     except ValueError as exc:
-        st.error(f"These limits don't work: {exc}.")
+        st.error(f"These limits don't work: {fmt.plain(exc)}.")
         return
     st.caption("Buckets: " + " · ".join(preview.labels()))
     if st.button("Save buckets", disabled=not me.can("settings"), key="rs-buckets"):
         try:
             changed = rs.save_bucket_limits(db(), me, wanted)
         except rs.SettingsError as exc:
-            st.error(f"Not saved: {exc}.")
+            st.error(f"Not saved: {fmt.plain(exc)}.")
         else:
             st.success("Saved: every aging now uses these buckets." if changed else "No change.")
 
@@ -84,7 +84,7 @@ def targets(me: Actor, today: date) -> None:
                 amount = parse_amount(text, c) if text else None
                 changed += rs.set_target(db(), me, row["Month"], c, amount)
     except (ParseError, rs.SettingsError) as exc:
-        st.error(f"Not saved from there on: {exc}.")
+        st.error(f"Not saved from there on: {fmt.plain(exc)}.")
         return
     st.success(f"Saved {changed} target(s)." if changed else "No change.")
 
@@ -111,7 +111,7 @@ def rates(me: Actor, today: date) -> None:
         try:
             rs.set_rate(db(), me, day, currency, reporting, rate)
         except rs.SettingsError as exc:
-            st.error(f"Not saved: {exc}.")
+            st.error(f"Not saved: {fmt.plain(exc)}.")
         else:
             st.success(f"Saved: 1 {currency} = {rate.strip()} {reporting} on {fmt.day(day)}.")
     fmt.show(

@@ -110,7 +110,7 @@ def _cancel(me: Actor, pending: list[dict]) -> None:
             try:
                 cancel_promise(db(), me, chosen, why)
             except FollowUpError as exc:
-                st.error(f"Not cancelled: {exc}.")
+                st.error(f"Not cancelled: {fmt.plain(exc)}.")
             else:
                 st.rerun()
 
@@ -145,7 +145,7 @@ def _disputes(client: dict, items: list[dict], me: Actor, as_of: date) -> None:
         try:
             resolve_dispute(db(), me, invoice, how, note, as_of)
         except FollowUpError as exc:
-            st.error(f"Not resolved: {exc}.")
+            st.error(f"Not resolved: {fmt.plain(exc)}.")
         else:
             st.rerun()
 
@@ -182,7 +182,7 @@ def _note_form(client: dict, items: list[dict], me: Actor, as_of: date) -> None:
             try:
                 nt.add_note(db(), me, client["id"], body, kind, user, team, due, invoice)
             except FollowUpError as exc:
-                st.error(f"Not added: {exc}.")
+                st.error(f"Not added: {fmt.plain(exc)}.")
             else:
                 st.rerun()
 
@@ -197,5 +197,5 @@ def _emails(events: list[dict]) -> None:
     with st.container(border=True):
         st.text(f"To: {shown['to_addrs']}\nSubject: {shown['subject']}")
         st.code(shown["text"], language=None, wrap_lines=True)
-        st.caption("Attached: " + (", ".join(shown["attachments"]) or "nothing"))
+        st.caption("Attached: " + (fmt.plain(", ".join(shown["attachments"])) or "nothing"))
         st.download_button("Download as .eml", shown["raw"], file_name=f"email-{chosen}.eml")

@@ -77,11 +77,13 @@ def upload_panel(
 ) -> None:
     """Everything about one uploaded file, in its own bordered box."""
     with st.container(border=True):
-        st.subheader(name)
+        st.subheader(fmt.plain(name))
         try:
             found = inspect_file(db(), data, name, chosen)
         except FileError as exc:
-            st.error(f"{exc}. Check that it is the export itself, saved as .xlsx or .csv.")
+            st.error(
+                f"{fmt.plain(exc)}. Check that it is the export itself, saved as .xlsx or .csv."
+            )
             return
         st.write(
             f"**{KIND_NAMES[found.kind]}** · header on row {found.header_row + 1}"
@@ -96,7 +98,7 @@ def upload_panel(
         if corrections:
             found = inspect_file(db(), data, name, found.kind, overrides=corrections)
         if found.missing:
-            st.warning(f"Map these before importing: {', '.join(found.missing)}.")
+            st.warning(f"Map these before importing: {fmt.plain(', '.join(found.missing))}.")
         options = ImportOptions(
             kind=found.kind,
             mapping=corrections,

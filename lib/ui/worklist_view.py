@@ -123,7 +123,7 @@ def pick_current(rows: list[dict]) -> dict:
 def client_card(row: dict, as_of: date) -> list[dict]:
     """The current client: who, how to reach them, why now, what is open. Returns its
     open items for the log form."""
-    st.subheader(row["name"])
+    st.subheader(fmt.plain(row["name"]))
     reach = [x for x in (row["phone"], row["email"]) if x]
     if row.get("contact_name"):
         reach.insert(0, f"contact {row['contact_name']}")
@@ -134,10 +134,12 @@ def client_card(row: dict, as_of: date) -> list[dict]:
     a, b = st.columns([3, 2])
     a.metric("Overdue", row["overdue_text"] or "—")
     b.metric("Oldest", f"{row['oldest_days']} days")
-    st.info(row["reason"], icon=":material/priority_high:")
-    st.caption(f"Score {row['score']} = " + " ".join(f"{p:+d} {t}" for p, t in row["parts"]))
+    st.info(fmt.plain(row["reason"]), icon=":material/priority_high:")
+    st.caption(
+        f"Score {row['score']} = " + fmt.plain(" ".join(f"{p:+d} {t}" for p, t in row["parts"]))
+    )
     if row["step"] and row["step_done"]:
-        st.caption(f"Policy step {row['step']}: done")
+        st.caption(f"Policy step {fmt.plain(row['step'])}: done")
     items = client_open_items(db(), row["client_id"], as_of)
     fmt.show(
         items,
