@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from lib import audit
+from lib import settings as store
 from lib.auth import Actor, require
-from lib.db import transaction, utc_now
+from lib.db import transaction
 from lib.followups import FollowUpError
 from lib.money import CURRENCIES
 
@@ -36,10 +36,7 @@ class FollowUpSettings:
 
 def load(db: Database) -> FollowUpSettings:
     """The current settings, with defaults for anything never set."""
-    values = {
-        r["key"][len(PREFIX) :]: r["value"]
-        for r in db.query("SELECT key, value FROM settings WHERE key LIKE 'followups.%'")
-    }
+    values = store.under(db, PREFIX)
     grace = values.get("grace_days")
     return FollowUpSettings(
         grace_days=int(grace) if grace and grace.isdigit() else DEFAULT_GRACE_DAYS,
@@ -62,20 +59,7 @@ def save(db: Database, actor: Actor, new: FollowUpSettings) -> int:
     wanted = {"grace_days": str(new.grace_days), "company_name": new.company_name.strip()}
     for cur in CURRENCIES:
         wanted[f"bank_details.{cur}"] = new.bank_details.get(cur, "").strip()
-    changed = 0
+    default = FollowUpSettings()
+    defaults = {"grace_days": str(default.grace_days), "company_name": default.company_name}
     with transaction(db):
-        for key, value in wanted.items():
-            full = PREFIX + key
-            row = db.execute("SELECT value FROM settings WHERE key = ?", [full]).fetchone()
-            old = row[0] if row else None
-            if (old or "") == value:
-                continue
-            db.execute(
-                "INSERT INTO settings (key, value, updated_by, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
-                " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                [full, value, actor.username, utc_now()],
-            )
-            audit.record(db, actor, "settings", None, "edit", {full: old}, {full: value})
-            changed += 1
-    return changed
+        return store.put_all(db, actor, PREFIX, wanted, defaults)

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from lib import settings as store
 from lib.matching.amounts import DEFAULT_TDS_RATES_BP, DEFAULT_TRANSFER_FEES, Inv, Rules
 from lib.matching.names import NameIndex
 from lib.matching.text import invoice_keys
@@ -132,12 +133,7 @@ def _load_invoices(db: Database, book: Book, as_of: date) -> None:
 
 def load_rules(db: Database) -> Rules:
     """The transfer fees and TDS rates the lead accepts (defaults until they are edited)."""
-    stored = {
-        r["key"]: json.loads(r["value"])
-        for r in db.query(
-            "SELECT key, value FROM settings WHERE key IN (?, ?)", [SETTINGS_FEES, SETTINGS_TDS]
-        )
-    }
+    stored = {k: json.loads(v) for k in (SETTINGS_FEES, SETTINGS_TDS) if (v := store.get(db, k))}
     return Rules(
         frozenset(stored.get(SETTINGS_FEES, DEFAULT_TRANSFER_FEES)),
         tuple(stored.get(SETTINGS_TDS, DEFAULT_TDS_RATES_BP)),

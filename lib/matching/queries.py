@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib import audit
+from lib import settings as store
 from lib.auth import Actor, require
 from lib.db import transaction, utc_now
 from lib.kana import split_branch
@@ -194,22 +195,8 @@ def set_rules(
     if any(r <= 0 or r > 3_000 for r in tds_rates_bp):
         raise ValueError("TDS rates are between 0.01% and 30%")
     with transaction(db):
-        before = rules(db)
-        now = utc_now()
-        for key, value in (
-            (SETTINGS_FEES, sorted(set(transfer_fees))),
-            (SETTINGS_TDS, sorted(set(tds_rates_bp))),
-        ):
-            db["settings"].insert(
-                {
-                    "key": key,
-                    "value": json.dumps(value),
-                    "updated_by": actor.username,
-                    "updated_at": now,
-                },
-                replace=True,
-            )
-        audit.record(db, actor, "settings", None, "matching rules", before, rules(db))
+        store.put(db, actor, SETTINGS_FEES, json.dumps(sorted(set(transfer_fees))))
+        store.put(db, actor, SETTINGS_TDS, json.dumps(sorted(set(tds_rates_bp))))
 
 
 ALLOCATIONS_EXPORT = """

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from lib import audit
+from lib import settings as store
 from lib.auth import Actor, require
-from lib.db import transaction, utc_now
+from lib.db import transaction
 from lib.recovery import RecoveryError
 
 PREFIX = "recovery."
@@ -64,10 +64,7 @@ _TEXTS = ("letterhead", "signatory_name", "signatory_title")
 
 def load(db: Database) -> RecoverySettings:
     """The current settings, with defaults for anything never set."""
-    values = {
-        r["key"][len(PREFIX) :]: r["value"]
-        for r in db.query("SELECT key, value FROM settings WHERE key LIKE 'recovery.%'")
-    }
+    values = store.under(db, PREFIX)
     default = RecoverySettings()
     ints = {
         k: int(values[k]) if values.get(k, "").isdigit() else getattr(default, k) for k in _INTS
@@ -98,20 +95,7 @@ def save(db: Database, actor: Actor, new: RecoverySettings) -> int:
     check(new)
     wanted = {k: str(getattr(new, k)) for k in _INTS}
     wanted |= {k: getattr(new, k).strip() for k in _TEXTS}
-    changed = 0
+    default = RecoverySettings()
+    defaults = {k: str(getattr(default, k)) for k in (*_INTS, *_TEXTS)}
     with transaction(db):
-        for key, value in wanted.items():
-            full = PREFIX + key
-            row = db.execute("SELECT value FROM settings WHERE key = ?", [full]).fetchone()
-            old = row[0] if row else None
-            if (old or "") == value or (old is None and value == str(getattr(load(db), key))):
-                continue
-            db.execute(
-                "INSERT INTO settings (key, value, updated_by, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
-                " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                [full, value, actor.username, utc_now()],
-            )
-            audit.record(db, actor, "settings", None, "edit", {full: old}, {full: value})
-            changed += 1
-    return changed
+        return store.put_all(db, actor, PREFIX, wanted, defaults)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib import audit
+from lib import settings as store
 from lib.aging import DEFAULT_LIMITS, check_limits
 from lib.auth import Actor, require
 from lib.db import transaction, utc_now
@@ -33,28 +34,9 @@ class SettingsError(ValueError):
     """A report setting that cannot be saved; the message says why."""
 
 
-def _get(db: Database, key: str) -> str | None:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def _put(db: Database, actor: Actor, key: str, value: str) -> bool:
-    old = _get(db, key)
-    if old == value:
-        return False
-    db.execute(
-        "INSERT INTO settings (key, value, updated_by, updated_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
-        " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-        [key, value, actor.username, utc_now()],
-    )
-    audit.record(db, actor, "settings", None, "edit", {key: old}, {key: value})
-    return True
-
-
 def bucket_limits(db: Database) -> tuple[int, ...]:
     """The lead's bucket upper limits in days (default 0, 30, 60, 90, 180)."""
-    text = _get(db, BUCKETS_KEY)
+    text = store.get(db, BUCKETS_KEY)
     if not text:
         return DEFAULT_LIMITS
     try:
@@ -71,12 +53,12 @@ def save_bucket_limits(db: Database, actor: Actor, limits: list[int]) -> bool:
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
     with transaction(db):
-        return _put(db, actor, BUCKETS_KEY, json.dumps(list(checked)))
+        return store.put(db, actor, BUCKETS_KEY, json.dumps(list(checked)))
 
 
 def reporting_currency(db: Database) -> str:
     """The currency converted totals are shown in (default JPY)."""
-    value = _get(db, REPORTING_KEY)
+    value = store.get(db, REPORTING_KEY)
     return value if value in CURRENCIES else DEFAULT_REPORTING
 
 
@@ -86,7 +68,7 @@ def save_reporting_currency(db: Database, actor: Actor, code: str) -> bool:
     if code not in CURRENCIES:
         raise SettingsError(f"choose one of {', '.join(CURRENCIES)}")
     with transaction(db):
-        return _put(db, actor, REPORTING_KEY, code)
+        return store.put(db, actor, REPORTING_KEY, code)
 
 
 def targets(db: Database) -> dict[tuple[str, str], int]:
