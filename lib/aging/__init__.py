@@ -288,18 +288,28 @@ def aging_groups(
     if by not in GROUP_IDS:
         raise ValueError(f"group by one of {', '.join(GROUPS)}, not {by!r}")
     key, needs_clients = GROUP_IDS[by]
-    select = (
-        f"b.currency, {key}, {{bucket}}, SUM(b.outstanding), COUNT(*),"
-        " SUM(CASE WHEN b.due_date < :as_of THEN b.outstanding ELSE 0 END),"
-        " SUM(b.due_date < :as_of), MIN(CASE WHEN b.due_date < :as_of THEN b.due_date END)"
+    by_due = buckets.basis == "due" and buckets.edges[0] == 0
+    # By due date, bucket 0 is "not due" and every later bucket is overdue, so the overdue
+    # figures follow from the buckets: three fewer sums over every open invoice.
+    late = (
+        ""
+        if by_due
+        else (
+            ", SUM(CASE WHEN b.due_date < :as_of THEN b.outstanding ELSE 0 END),"
+            " SUM(b.due_date < :as_of), MIN(CASE WHEN b.due_date < :as_of THEN b.due_date END)"
+        )
     )
+    select = f"b.currency, {key}, {{bucket}}, SUM(b.outstanding), COUNT(*), MIN(b.due_date){late}"
     sql, params = balances_query(select, as_of, buckets, filters, needs_clients)
     names = {r[0]: r[1:] for r in db.execute(CLIENT_NAMES)} if by in ("client", "parent") else {}
     width = len(buckets.labels())
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for cur, group, bucket, amount, count, overdue, late, first_due in db.execute(
+    for cur, group, bucket, amount, count, first_due, *overdue_part in db.execute(
         sql + " GROUP BY 1, 2, 3", params
     ):
+        if by_due:
+            overdue_part = [amount, count, first_due] if bucket else [0, 0, None]
+        overdue, overdue_count, first_late = overdue_part
         row = rows.get((cur, group))
         if row is None:
             row = rows[(cur, group)] = _named(by, group, cur, width, names)
@@ -307,9 +317,9 @@ def aging_groups(
         row["total"] += amount
         row["overdue"] += overdue
         row["invoices"] += count
-        row["overdue_invoices"] += late
-        if first_due:
-            days = (as_of - date.fromisoformat(first_due)).days
+        row["overdue_invoices"] += overdue_count
+        if first_late:
+            days = (as_of - date.fromisoformat(first_late)).days
             row["oldest"] = max(row["oldest"], days)
     return _finish(rows)
 
