@@ -202,15 +202,11 @@ def cmd_migrate(args: argparse.Namespace) -> dict:
 
 @command("demo")
 def cmd_demo(args: argparse.Namespace) -> dict:
-    from lib.demo.load import load_demo
-    from lib.recovery.demo import demo_cases
+    from lib.demo.showcase import load_showcase
 
     as_of = args.as_of or date.today()
     with connect(args.db) as db:
-        result = load_demo(db, cli_actor(), as_of=as_of, clients=args.clients, force=args.force)
-        # A separate step: the ledger above stays the matching quality tests' ground truth.
-        result["recovery_cases"] = demo_cases(db, cli_actor(), as_of)
-    return result
+        return load_showcase(db, cli_actor(), as_of, clients=args.clients, force=args.force)
 
 
 def _user_parser(sub: argparse._SubParsersAction) -> None:

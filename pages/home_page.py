@@ -3,10 +3,10 @@
 import streamlit as st
 
 from lib import aging
-from lib.demo.load import NotEmpty, is_empty, load_demo
+from lib.demo.load import NotEmpty, is_empty
+from lib.demo.showcase import load_showcase
 from lib.importing.history import history
 from lib.money import CURRENCIES
-from lib.recovery.demo import demo_cases
 from lib.ui import format as fmt
 from lib.ui.context import db, guard, today
 
@@ -23,14 +23,14 @@ if is_empty(db()):
     )
     if me.can("load_demo"):
         st.write(
-            "Or load the demo ledger (300 JPY and INR clients, a year of invoices and "
-            "statements) to try Kaishu out."
+            "Or load the demo ledger to try Kaishu out: 300 JPY and INR clients, a year of "
+            "invoices and statements already matched, a month of calls and promises, the "
+            "lead's targets and a few recovery cases."
         )
         if st.button("Load the demo ledger", type="primary"):
-            with st.spinner("Loading the demo ledger through the importers…"):
+            with st.spinner("Loading the demo ledger through the importers and matching it…"):
                 try:
-                    done = load_demo(db(), me, as_of=as_of)
-                    demo_cases(db(), me, as_of)  # a few recovery cases for the board
+                    done = load_showcase(db(), me, as_of)
                 except NotEmpty as exc:
                     st.warning(str(exc))
                 else:

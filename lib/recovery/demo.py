@@ -68,19 +68,34 @@ def _candidates(db: Database, as_of: date, count: int) -> list[tuple[int, list[i
     return mixed[:count]
 
 
+def _newest_invoice_day(db: Database, invoice_ids: list[int]) -> date:
+    """The day the newest of ``invoice_ids`` was raised: a case cannot open before it."""
+    marks = ",".join("?" * len(invoice_ids))
+    newest = db.execute(
+        f"SELECT MAX(invoice_date) FROM invoices WHERE id IN ({marks})", invoice_ids
+    ).fetchone()[0]
+    return date.fromisoformat(newest)
+
+
 def _open(db, actor, client_id, invoice_ids, on, **kw) -> dict:
+    # Only invoices that existed on the day the case opens (some cases open months ago).
+    marks = ",".join("?" * len(invoice_ids))
+    dated = [
+        r[0]
+        for r in db.execute(
+            f"SELECT id FROM invoices WHERE id IN ({marks}) AND invoice_date <= ?",
+            [*invoice_ids, on.isoformat()],
+        )
+    ]
     case_id = cases.open_case(
         db,
         actor,
         client_id,
-        invoice_ids,
+        dated or invoice_ids,
         "Policy step: 60 days past due, reminders unanswered",
-        on,
+        on if dated else _newest_invoice_day(db, invoice_ids),
         **kw,
     )
-    owner = db["clients"].get(client_id)["owner"]
-    if owner:  # the demo's collectors are not users yet: the case goes to the client's owner
-        db.execute("UPDATE cases SET assignee = ? WHERE id = ?", [owner, case_id])
     return cases.case_by_id(db, case_id)
 
 
