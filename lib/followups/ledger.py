@@ -13,23 +13,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from lib.aging import OPEN_ITEMS
-
-_SETTLED_ONE = """
-  COALESCE((SELECT SUM(amount) FROM allocations a WHERE a.invoice_id = i.id
-            AND a.reversed_at IS NULL AND a.effective_date <= :as_of), 0)
-+ COALESCE((SELECT SUM(amount) FROM deductions d WHERE d.invoice_id = i.id
-            AND d.reversed_at IS NULL AND d.effective_date <= :as_of), 0)
-+ COALESCE((SELECT SUM(amount) FROM write_offs w WHERE w.invoice_id = i.id
-            AND w.reversed_at IS NULL AND w.effective_date <= :as_of), 0)
-- COALESCE((SELECT SUM(amount) FROM write_off_recoveries v WHERE v.invoice_id = i.id
-            AND v.reversed_at IS NULL AND v.effective_date <= :as_of), 0)
-"""
+from lib.aging import OPEN_ITEMS, SETTLED_ONE
 
 CLIENT_OPEN = f"""
 SELECT * FROM (
   SELECT i.id AS invoice_id, i.invoice_no, i.client_id, i.currency, i.invoice_date,
-         i.due_date, i.amount, i.amount - ({_SETTLED_ONE}) AS outstanding,
+         i.due_date, i.amount, i.amount - ({SETTLED_ONE}) AS outstanding,
          CAST(julianday(:as_of) - julianday(i.due_date) AS INTEGER) AS days_past_due,
          i.disputed, i.dispute_reason, i.sent_date, i.sent_channel
     FROM invoices i

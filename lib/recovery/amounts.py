@@ -24,16 +24,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-_SETTLED = """
-  COALESCE((SELECT SUM(amount) FROM allocations a WHERE a.invoice_id = i.id
-            AND a.reversed_at IS NULL AND a.effective_date <= :as_of), 0)
-+ COALESCE((SELECT SUM(amount) FROM deductions d WHERE d.invoice_id = i.id
-            AND d.reversed_at IS NULL AND d.effective_date <= :as_of), 0)
-+ COALESCE((SELECT SUM(amount) FROM write_offs w WHERE w.invoice_id = i.id
-            AND w.reversed_at IS NULL AND w.effective_date <= :as_of), 0)
-- COALESCE((SELECT SUM(amount) FROM write_off_recoveries v WHERE v.invoice_id = i.id
-            AND v.reversed_at IS NULL AND v.effective_date <= :as_of), 0)
-"""
+from lib.aging import SETTLED_ONE
+
 _WRITTEN_OFF = """
   COALESCE((SELECT SUM(amount) FROM write_offs w WHERE w.invoice_id = i.id
             AND w.case_id = ci.case_id AND w.reversed_at IS NULL
@@ -46,7 +38,7 @@ _WRITTEN_OFF = """
 LINES = f"""
 SELECT ci.case_id, i.id AS invoice_id, i.invoice_no, i.client_id, i.invoice_date, i.due_date,
        i.currency, i.amount, i.disputed, ci.outstanding_at_open, ci.added_on,
-       i.amount - ({_SETTLED}) AS outstanding, {_WRITTEN_OFF} AS written_off,
+       i.amount - ({SETTLED_ONE}) AS outstanding, {_WRITTEN_OFF} AS written_off,
        CAST(julianday(:as_of) - julianday(i.due_date) AS INTEGER) AS days_past_due
   FROM case_invoices ci JOIN invoices i ON i.id = ci.invoice_id
  WHERE ci.removed_on IS NULL AND i.voided_at IS NULL {{scope}}
