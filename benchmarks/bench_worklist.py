@@ -32,6 +32,7 @@ from lib.db import connect, transaction  # noqa: E402
 def build(path: Path, clients: int) -> None:
     """Generate the demo ledger and write it straight into a fresh database."""
     from lib.demo import generate
+    from lib.demo.matched import write_matched
 
     started = time.perf_counter()
     ledger = generate(as_of=AS_OF, clients=clients)
@@ -43,110 +44,11 @@ def build(path: Path, clients: int) -> None:
     db = connect(path)
     started = time.perf_counter()
     with transaction(db):
-        ids = _clients(db, ledger.clients)
-        invoice_ids = _invoices(db, ledger.invoices, ids)
-        _receipts(db, ledger, invoice_ids)
-        _history(db, list(ids.values()))
+        write_matched(db, ledger)  # clients, invoices, receipts matched by the ground truth
+        _history(db, [r[0] for r in db.execute("SELECT id FROM clients")])
     db.execute("ANALYZE")
     db.close()
     print(f"written in {time.perf_counter() - started:.1f} s to {path}")
-
-
-def _clients(db, rows) -> dict[str, int]:
-    db.conn.executemany(
-        "INSERT INTO clients (client_code, name, name_kana, segment, owner, email, phone,"
-        " language, currency, terms_days, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                c["client_code"],
-                c["name"],
-                c["name_kana"],
-                c["segment"],
-                c["owner"],
-                c["email"],
-                c["phone"],
-                "ja" if c["currency"] == "JPY" else "en",
-                c["currency"],
-                c["terms"],
-                NOW,
-                NOW,
-            )
-            for c in rows
-        ],
-    )
-    return {code: i for i, code in db.execute("SELECT id, client_code FROM clients")}
-
-
-def _invoices(db, rows, clients: dict[str, int]) -> dict[str, int]:
-    db.conn.executemany(
-        "INSERT INTO invoices (invoice_no, client_id, invoice_date, due_date, currency, amount,"
-        " tax, disputed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                i["invoice_no"],
-                clients[i["client_code"]],
-                i["invoice_date"],
-                i["due_date"],
-                i["currency"],
-                i["amount"],
-                i["tax"],
-                int(bool(i["disputed"])),
-                NOW,
-                NOW,
-            )
-            for i in rows
-        ],
-    )
-    return {no: i for i, no in db.execute("SELECT id, invoice_no FROM invoices")}
-
-
-def _receipts(db, ledger, invoices: dict[str, int]) -> None:
-    allocations, deductions = [], []
-    for n, (r, truth) in enumerate(zip(ledger.receipts, ledger.truth, strict=True)):
-        receipt_id = db.execute(
-            "INSERT INTO receipts (fingerprint, reference, receipt_date, value_date, currency,"
-            " amount, fee, payer_name, memo, channel, account, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                f"bench-{n}",
-                r["reference"],
-                r["date"],
-                r["date"],
-                r["currency"],
-                r["amount"],
-                r["fee"],
-                r["payer_name"],
-                r["memo"],
-                r["channel"],
-                r["account"],
-                NOW,
-            ],
-        ).lastrowid
-        for a in truth["allocations"]:
-            invoice_id = invoices[a["invoice_no"]]
-            if a["applied"] > 0:
-                allocations.append((receipt_id, invoice_id, a["applied"], r["date"]))
-            if a["deduction"] > 0:
-                deductions.append(
-                    (
-                        invoice_id,
-                        receipt_id,
-                        a["deduction"],
-                        a["deduction_kind"] or "other",
-                        r["date"],
-                    )
-                )
-    db.conn.executemany(
-        "INSERT INTO allocations (receipt_id, invoice_id, amount, effective_date, method, rule,"
-        " created_by, created_at) VALUES (?, ?, ?, ?, 'auto', 'bench', 'bench', '" + NOW + "')",
-        allocations,
-    )
-    db.conn.executemany(
-        "INSERT INTO deductions (invoice_id, receipt_id, amount, kind, reason, effective_date,"
-        " created_by, created_at) VALUES (?, ?, ?, ?, 'bench', ?, 'bench', '" + NOW + "')",
-        deductions,
-    )
 
 
 def _history(db, client_ids: list[int]) -> None:
