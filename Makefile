@@ -50,4 +50,9 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_match.py
 	$(BIN)/python benchmarks/bench_worklist.py
+	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_forecast.py
+	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/fuzz_import.py
