@@ -30,6 +30,12 @@ from lib.reports import report_settings as rs
 RATES = {"INR": "1.78", "USD": "154.20"}
 TARGET_SHARE = 0.9  # a month's target: 90 % of what fell due that month
 OUTCOMES = ("reached", "no_answer", "promised", "reached", "no_answer", "asked_statement")
+NOTES = {
+    "reached": "Spoke to accounts; the payment run is on Friday",
+    "no_answer": "No answer; left a message with the front desk",
+    "promised": "Finance head promised the overdue amount by transfer",
+    "asked_statement": "Asked for the statement of account again",
+}
 TEAM = {name: (name.title(), "collector") for name in OWNERS} | {"meera": ("Meera", "intern")}
 
 
@@ -88,14 +94,7 @@ def _call(db, caller, client_id, currency, amount, on, rng) -> int:
         client_id=client_id,
         channel=rng.choice(("call", "call", "email", "whatsapp")),
         outcome=outcome if promise or outcome != "promised" else "reached",
-        note=rng.choice(
-            (
-                "Spoke to accounts; payment run is on Friday",
-                "Left a message with the front desk",
-                "Asked for the statement of account again",
-                "Finance head on leave, call back next week",
-            )
-        ),
+        note=NOTES[outcome if promise or outcome != "promised" else "reached"],
         next_action_on=on + timedelta(days=7),
         promise=promise if outcome == "promised" else (),
         promise_currency=currency if outcome == "promised" else None,

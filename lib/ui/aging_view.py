@@ -87,14 +87,12 @@ def per_currency(view: View, table: list[dict]) -> None:
         parts, overdue, count = sums[: len(labels)], sums[-2], sums[-1]
         total = sum(parts)
         a, b, c, d = st.columns(4)
-        a.metric("Outstanding", fmt.money(total, currency), help=f"{count:,} open invoices")
-        b.metric(
-            "Overdue",
-            fmt.money(overdue, currency),
-            help=f"{overdue * 100 / total:.1f}% of the outstanding" if total else None,
-        )
-        # fmt: skip
-        c.metric(labels[-1], fmt.money(parts[-1], currency), help="The oldest bucket")
+        exact = fmt.money(total, currency)
+        a.metric("Outstanding", fmt.whole(total, currency), help=f"{exact} · {count:,} invoices")
+        share = f" · {overdue * 100 / total:.1f}% of the outstanding" if total else ""
+        b.metric("Overdue", fmt.whole(overdue, currency), help=fmt.money(overdue, currency) + share)
+        oldest = fmt.money(parts[-1], currency)
+        c.metric(labels[-1], fmt.whole(parts[-1], currency), help=f"{oldest} · the oldest bucket")
         d.metric("Open invoices", f"{count:,}")
         chart = aging_bars(table, labels, currency, GROUPS[view.by], basis=view.buckets.basis)
         event = st.altair_chart(chart, width="stretch", on_select="rerun",

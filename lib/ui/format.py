@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from lib.money import format_money
+from lib.money import CURRENCIES, format_money
 
 TEAM_ZONE = ZoneInfo("Asia/Kolkata")
 
@@ -32,6 +32,14 @@ def plain(text: object) -> str:
 def money(minor: int | None, currency: str) -> str:
     """Display text for an amount in minor units; empty for None."""
     return "" if minor is None else format_money(int(minor), currency)
+
+
+def whole(minor: int, currency: str) -> str:
+    """Money rounded to whole units, for key figures: ₹3,72,92,337 rather than its paise."""
+    step = 10 ** CURRENCIES[currency].exponent
+    rounded = (abs(minor) + step // 2) // step * step * (1 if minor >= 0 else -1)
+    text = format_money(rounded, currency)
+    return text[:-3] if step > 1 else text
 
 
 def day(iso: str | date | None) -> str:

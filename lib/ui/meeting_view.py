@@ -55,20 +55,12 @@ def figures(as_of: date, buckets: Buckets) -> dict[str, Any]:
     return meeting_figures(as_of, buckets)
 
 
-def whole(minor: int, currency: str) -> str:
-    """Money rounded to whole units for the projector: ₹3,72,92,337 rather than paise."""
-    step = 10 ** CURRENCIES[currency].exponent
-    rounded = (abs(minor) + step // 2) // step * step * (1 if minor >= 0 else -1)
-    text = format_money(rounded, currency)
-    return text[:-3] if step > 1 else text
-
-
 def _change(now: Any, then: Any, money: str | None = None, unit: str = "") -> str | None:
     if now is None or then is None:
         return None
     diff = now - then
     if money:
-        return ("+" if diff >= 0 else "") + whole(diff, money)
+        return ("+" if diff >= 0 else "") + fmt.whole(diff, money)
     return f"{diff:+.1f}{unit}"
 
 
@@ -97,7 +89,7 @@ def key_numbers(data: dict[str, Any]) -> None:
     if len(data["keys"]) > 1 and converted.total is not None:
         st.metric(
             f"Open receivables, all currencies in {converted.reporting}",
-            whole(converted.total, converted.reporting),
+            fmt.whole(converted.total, converted.reporting),
             help=converted.label,
         )
         st.caption(f"Yen and rupees are {converted.label}; each currency above stands alone.")
@@ -117,6 +109,7 @@ def _metric(col: Any, spec: tuple, row: dict[str, Any], currency: str) -> None:
         _value(value, cur, unit),
         delta="no change vs last week" if unchanged else f"{week} vs last week" if week else None,
         delta_color="off" if unchanged else colour,
+        delta_arrow="off" if unchanged else "auto",
         help=_help(key, row, currency),
     )
     if month:
@@ -127,7 +120,7 @@ def _value(value: Any, currency: str | None, unit: str) -> str:
     if value is None:
         return "—"
     if currency:
-        return whole(value, currency)
+        return fmt.whole(value, currency)
     return f"{value:.1f}%" if unit == " pts" else f"{value:.1f}"
 
 
