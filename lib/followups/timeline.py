@@ -44,6 +44,9 @@ SELECT r.value_date, r.created_at, r.currency, r.amount, r.payer_name, r.referen
 """
 
 
+HOW_MATCHED = {"auto": "matched automatically", "manual": "matched"}
+
+
 def _event(day: str, at: str, kind: str, who: str, what: str, ref: tuple | None = None) -> dict:
     return {"date": day, "at": at or "", "kind": kind, "who": who, "what": what, "ref": ref}
 
@@ -99,7 +102,8 @@ def client_timeline(
     for r in db.query(RECEIPTS, params):
         what = (
             f"{format_money(r['amount'], r['currency'])} from {r['payer_name'] or 'unknown payer'}"
-            f" applied to {r['invoices']} ({r['method']}ly matched by {r['matched_by']})"
+            f" applied to {r['invoices']}"
+            f" ({HOW_MATCHED.get(r['method'], 'matched')} by {r['matched_by']})"
         )
         events.append(_event(r["value_date"], r["created_at"], "Payment", "", what))
     from lib.recovery.caselog import client_events  # issue 6; it imports from followups
