@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import unicodedata
@@ -93,10 +94,10 @@ def _serial_date(x: float | int | Decimal) -> str:
         raise ParseError(f"not a date: {x}")
     if _MIN_SERIAL <= x < _MAX_SERIAL + 1:
         return date.fromordinal(_EXCEL_EPOCH + math.floor(x)).isoformat()
-    try:  # say which date the garbage serial would be, when there is one
-        shown = date.fromordinal(_EXCEL_EPOCH + math.floor(x)).isoformat()
-    except (ValueError, OverflowError):
-        shown = "Excel serial number"
+    shown = "Excel serial number"
+    if -1e7 < x < 1e7:  # say which date the garbage serial would be (no huge floors)
+        with contextlib.suppress(ValueError, OverflowError):
+            shown = date.fromordinal(_EXCEL_EPOCH + math.floor(x)).isoformat()
     raise ParseError(f"date out of range ({MIN_YEAR}–{MAX_YEAR}): {shown}")
 
 
