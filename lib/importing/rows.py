@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from lib.importing.columns import field as field_decl
@@ -112,6 +113,10 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
 
 
+_REMEMBERED = frozenset({str, date, datetime})
+_SEEN_LIMIT = 20_000
+
+
 class Columns:
     """The body of a sheet read column by column; failed cells are kept per row."""
 
@@ -139,6 +144,8 @@ class Columns:
         if name not in self.index:
             return [None] * self.n
         values = self.raw(name)
+        if not extra:
+            return self._convert_each(name, parse, values)
         out: list[Any] = []
         append = out.append
         for i, args in enumerate(zip(values, *extra, strict=True)):
@@ -147,6 +154,36 @@ class Columns:
             except (ParseError, ValueError) as exc:
                 self.fail(i, name, str(exc))
                 append(None)
+        return out
+
+    def _convert_each(self, name: str, parse: Callable[[Any], Any], values: list) -> list[Any]:
+        # A ledger repeats its dates, codes and flags thousands of times: each distinct text
+        # or date cell is parsed once. Only those types are remembered, because they never
+        # equal a cell of another type (1 == 1.0 == True would mix up a dict).
+        seen: dict[object, Any] = {}
+        failed: dict[object, str] = {}
+        out: list[Any] = []
+        append = out.append
+        for i, value in enumerate(values):
+            if value.__class__ in _REMEMBERED:
+                if value in seen:
+                    append(seen[value])
+                    continue
+                if value in failed:
+                    self.fail(i, name, failed[value])
+                    append(None)
+                    continue
+            try:
+                parsed = parse(value)
+            except (ParseError, ValueError) as exc:
+                self.fail(i, name, str(exc))
+                if value.__class__ in _REMEMBERED and len(failed) < _SEEN_LIMIT:
+                    failed[value] = str(exc)
+                append(None)
+                continue
+            if value.__class__ in _REMEMBERED and len(seen) < _SEEN_LIMIT:
+                seen[value] = parsed
+            append(parsed)
         return out
 
     def text(self, name: str) -> list[str | None]:
