@@ -117,5 +117,8 @@ def describe(before: str | None, after: str | None, limit: int = 160) -> str:
     if not old:
         text = ", ".join(f"{k}={v}" for k, v in new.items() if v not in (None, "", 0))
     else:
-        text = "; ".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in new)
+        # A write may restate fields it left alone (a reset clears a lock that was not
+        # there): the line names what moved, the full before and after stay in the entry.
+        moved = [k for k in new if old.get(k) != new.get(k)] or list(new)
+        text = "; ".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in moved)
     return text if len(text) <= limit else text[: limit - 1] + "…"
