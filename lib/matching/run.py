@@ -8,7 +8,6 @@ same line."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from lib.matching.book import Book, load_book
 from lib.matching.engine import Decision, Receipt, decide, remember
 from lib.matching.equal import Waiting, assign
 from lib.matching.text import read_line
+from lib.matching.write import Rows, add_suggestion, add_suspense, write_allocations
 
 CHUNK = 2_000
 UNAPPLIED = """
@@ -161,20 +161,22 @@ def _write_chunk(
     outstanding = _outstanding(
         db, [p.inv.id for _, d in chunk if d.action == "auto" for p in d.parts]
     )
+    rows = Rows()
     for receipt, decision in chunk:
         if receipt.id in busy or not _still_fits(decision, outstanding):
             summary.skipped += 1
             continue
         if decision.action == "auto":
-            write_allocations(db, actor, receipt, decision, "auto", f"{summary.run_id}", now)
+            write_allocations(db, actor, receipt, decision, "auto", summary.run_id, now, rows)
             summary.applied += 1
         elif decision.action == "suggest":
-            _write_suggestion(db, receipt, decision, summary.run_id, now)
+            add_suggestion(rows, receipt, decision, summary.run_id, now)
             summary.suggested += 1
         else:
-            _write_suspense(db, receipt, decision)
+            add_suspense(rows, receipt, decision)
             summary.suspense += 1
         summary.by_rule[decision.rule] += 1
+    rows.flush(db, actor)
 
 
 def _already_applied(db: Database, ids: list[int]) -> set[int]:
@@ -219,131 +221,6 @@ def _still_fits(decision: Decision, outstanding: dict[int, int]) -> bool:
     for i, n in need.items():
         outstanding[i] -= n
     return True
-
-
-def write_allocations(
-    db: Database,
-    actor: Actor,
-    receipt: Receipt,
-    decision: Decision,
-    method: str,
-    batch: str,
-    now: str,
-) -> None:
-    """Record a decision's allocations and deductions, mark the receipt's client, and audit."""
-    require(actor, "match")
-    rows, deductions = [], []
-    for part in decision.parts:
-        if part.applied > 0:
-            rows.append(
-                (
-                    receipt.id,
-                    part.inv.id,
-                    part.applied,
-                    receipt.value_date,
-                    method,
-                    decision.rule,
-                    decision.confidence,
-                    decision.explanation,
-                    batch,
-                    actor.username,
-                    now,
-                )
-            )
-        if part.deduction:
-            deductions.append(
-                (
-                    part.inv.id,
-                    receipt.id,
-                    part.deduction,
-                    part.kind,
-                    _reason(part.kind, decision),
-                    part.rate_bp,
-                    receipt.value_date,
-                    method,
-                    batch,
-                    actor.username,
-                    now,
-                )
-            )
-    db.conn.executemany(
-        "INSERT INTO allocations (receipt_id, invoice_id, amount, effective_date, method, rule,"
-        " confidence, explanation, batch, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        rows,
-    )
-    db.conn.executemany(
-        "INSERT INTO deductions (invoice_id, receipt_id, amount, kind, reason, rate_bp,"
-        " effective_date, method, batch, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        deductions,
-    )
-    client = decision.client_id or (decision.parts[0].inv.client_id if decision.parts else None)
-    db.execute(
-        "UPDATE receipts SET client_id = COALESCE(client_id, ?), suspense_reason = NULL"
-        " WHERE id = ?",
-        [client, receipt.id],
-    )
-    audit.record(
-        db,
-        actor,
-        "receipts",
-        receipt.id,
-        f"{method} match",
-        None,
-        {
-            "rule": decision.rule,
-            "explanation": decision.explanation,
-            "lines": [[p.inv.no, p.applied, p.deduction, p.kind] for p in decision.parts],
-        },
-        client,
-    )
-
-
-def _reason(kind: str | None, decision: Decision) -> str:
-    return {
-        "bank_fee": "transfer fee deducted by the payer",
-        "tds": "TDS withheld",
-        "card_fee": "card processor fee",
-    }.get(kind or "", decision.explanation)
-
-
-def _write_suggestion(
-    db: Database, receipt: Receipt, decision: Decision, run_id: str, now: str
-) -> None:
-    lines = [
-        {
-            "invoice_id": p.inv.id,
-            "invoice_no": p.inv.no,
-            "amount": p.applied,
-            "deduction": p.deduction,
-            "kind": p.kind,
-        }
-        for p in decision.parts
-    ]
-    db.execute(
-        "UPDATE match_suggestions SET status = 'stale' WHERE receipt_id = ? AND status = 'open'",
-        [receipt.id],
-    )
-    db["match_suggestions"].insert(
-        {
-            "receipt_id": receipt.id,
-            "client_id": decision.client_id,
-            "lines": json.dumps(lines),
-            "rule": decision.rule,
-            "confidence": decision.confidence,
-            "explanation": decision.explanation,
-            "status": "open",
-            "run_id": run_id,
-            "created_at": now,
-        }
-    )
-    _write_suspense(db, receipt, decision)
-
-
-def _write_suspense(db: Database, receipt: Receipt, decision: Decision) -> None:
-    db.execute(
-        "UPDATE receipts SET suspense_reason = ?, client_id = COALESCE(client_id, ?) WHERE id = ?",
-        [decision.explanation, decision.client_id, receipt.id],
-    )
 
 
 def payer_key(receipt: Receipt) -> tuple[str, str]:
