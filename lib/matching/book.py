@@ -64,12 +64,13 @@ class Book:
 
     def open_of(self, client_ids: list[int] | set[int], currency: str, by: str) -> list[Inv]:
         """Open invoices of these clients in ``currency`` issued by ``by``, oldest first."""
-        found = [
-            inv
-            for c in client_ids
-            for inv in self.by_client.get(c, ())
-            if inv.outstanding > 0 and inv.currency == currency and inv.invoice_date <= by
-        ]
+        found = []
+        for c in client_ids:
+            invs = self.by_client.get(c, ())
+            still = [inv for inv in invs if inv.outstanding > 0]
+            if len(still) < len(invs):  # settled during the run: never open again, drop them
+                self.by_client[c] = still
+            found += [i for i in still if i.currency == currency and i.invoice_date <= by]
         found.sort(key=lambda i: (i.due_date, i.invoice_date, i.no))
         return found
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from lib.matching.amounts import Inv, Part, Plan, find_group, settle
+from lib.matching.amounts import Inv, Part, Plan, find_group, settle, tds
 from lib.matching.book import Book
 from lib.matching.names import Identified
 from lib.matching.text import Line, mentions, read_line
@@ -58,8 +59,12 @@ class Case:
     line: Line
     who: Identified
     group: list[int]
+    # Group searches already made for this receipt: deciding asks the same question up to
+    # three times (a try, whether a group fits too, why nothing fits), and nothing the
+    # search reads changes until the decision is taken.
+    searched: dict[tuple, tuple[Plan | None, bool]] = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property  # asked for at every step; the payer does not change while deciding
     def payer(self) -> int | None:
         return self.who.unique
 
@@ -71,15 +76,18 @@ class Case:
     def group_plan(
         self, invs: list[Inv], must: list[Inv] | None = None, only: frozenset[int] | None = None
     ) -> tuple[Plan | None, bool]:
-        return find_group(
-            invs,
-            self.r.amount,
-            self.r.fee,
-            self.book.rules,
-            self.payer or (invs[0].client_id if invs else None),
-            must or (),
-            only,
-        )
+        key = (tuple(i.id for i in invs), tuple(i.id for i in must or ()), only)
+        if key not in self.searched:
+            self.searched[key] = find_group(
+                invs,
+                self.r.amount,
+                self.r.fee,
+                self.book.rules,
+                self.payer or (invs[0].client_id if invs else None),
+                must or (),
+                only,
+            )
+        return self.searched[key]
 
     def single(self, inv: Inv, fees: frozenset[int] | None) -> Plan | None:
         """The plan for one invoice with these transfer fees (None: what the payer may
@@ -247,9 +255,10 @@ def _by_client(case: Case) -> Decision | None:
     if not candidates:
         return None
     payer = case.payer_text()
+    near = [i for i in candidates if _may_settle_alone(case, i)]
     for how, fees in _tries(case):
         if how == "single":
-            singles = [i for i in candidates if case.single(i, fees)]
+            singles = [i for i in near if case.single(i, fees)]
             if singles and fees is None and _group_fits_too(case, candidates):
                 return _suggest(
                     case,
@@ -267,6 +276,25 @@ def _by_client(case: Case) -> Decision | None:
     _, ambiguous = case.group_plan(candidates)
     why = "several sets of invoices add up" if ambiguous else "no invoice or set settles it"
     return _suggest(case, candidates, f"{payer}; {why}", 0.5)
+
+
+def _may_settle_alone(case: Case, inv: Inv) -> bool:
+    """Whether the receipt could settle this invoice alone with any deduction at all: a
+    quick test that spares :func:`settle` the many invoices far off the amount (it never
+    turns away one that settle would take)."""
+    r = case.r
+    gap = inv.outstanding - r.amount - r.fee
+    if gap == 0:
+        return True
+    if gap < 0 or r.fee:  # a card payout settles only exactly, net of its fee
+        return False
+    rules = case.book.rules
+    if inv.currency == "JPY":
+        learned = rules.learned_fees.get(case.payer or inv.client_id, ())
+        return gap <= max(max(rules.transfer_fees, default=0), max(learned, default=0))
+    if inv.currency == "INR":
+        return inv.untouched and gap <= tds(inv, max(rules.tds_rates_bp, default=0))
+    return False
 
 
 def _group_fits_too(case: Case, candidates: list[Inv]) -> bool:

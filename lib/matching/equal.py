@@ -94,17 +94,26 @@ def _align(receipts: list[Waiting], invoices: list, delay: int) -> tuple[float, 
     an invoice may stay unpaid for free; a receipt left unplaced costs LEAVE."""
     m, n = len(receipts), len(invoices)
     allowed = [{p.parts[0].inv.id for p in w.options} for w in receipts]
+    paid = [date.fromisoformat(w.paid).toordinal() for w in receipts]
+    due = [date.fromisoformat(inv.due_date).toordinal() for inv in invoices]
+    ids = [inv.id for inv in invoices]
     cost = [[0.0] * (n + 1) for _ in range(m + 1)]
     step = [[0] * (n + 1) for _ in range(m + 1)]  # 0 skip invoice, 1 pay it, 2 leave receipt
     for i in range(1, m + 1):
-        cost[i][0], step[i][0] = cost[i - 1][0] + LEAVE, 2
+        above, row, moves = cost[i - 1], cost[i], step[i]
+        row[0], moves[0] = above[0] + LEAVE, 2
+        ok, day = allowed[i - 1], paid[i - 1] - delay
         for j in range(1, n + 1):
-            inv = invoices[j - 1]
-            options = [(cost[i][j - 1], 0), (cost[i - 1][j] + LEAVE, 2)]
-            if inv.id in allowed[i - 1]:
-                gap = abs(_days(inv.due_date, receipts[i - 1].paid) - delay)
-                options.append((cost[i - 1][j - 1] + gap, 1))
-            cost[i][j], step[i][j] = min(options, key=lambda o: (o[0], -o[1]))
+            # The cheapest move; on a tie leaving beats paying beats skipping (the order
+            # the moves were always weighed in), so the picks never depend on speed-ups.
+            best, move = above[j] + LEAVE, 2
+            if ids[j - 1] in ok:
+                pay = above[j - 1] + abs(day - due[j - 1])
+                if pay < best:
+                    best, move = pay, 1
+            if row[j - 1] < best:
+                best, move = row[j - 1], 0
+            row[j], moves[j] = best, move
     picks: list[int | None] = [None] * m
     i, j = m, n
     while i > 0:

@@ -18,6 +18,7 @@ from lib.kana import split_branch
 
 MIN_PREFIX = 5  # a cut-off key shorter than this says too little
 MAX_PREFIX_CLIENTS = 3
+SIMILAR = 75  # fuzz.ratio a name needs before it is even suggested
 # What a bank leaves of a legal form when it cuts a name: PVT L, PRIVATE LIM, & C …
 _LEGAL_WORDS = (
     "PRIVATE",
@@ -57,6 +58,9 @@ class NameIndex:
     aliases: dict[tuple[str, str], Counter] = field(default_factory=dict)
     sorted_keys: list[str] = field(default_factory=list)
     fuzzy_keys: list[str] = field(default_factory=list)
+    _by_length: list[int] = field(default_factory=list)  # positions in fuzzy_keys by length
+    _lengths: list[int] = field(default_factory=list)
+    _resembled: dict[tuple, list[tuple[int, float]]] = field(default_factory=dict)
 
     def add_client(self, client_id: int, *names: str | None) -> None:
         """Index a client under its name and kana reading."""
@@ -80,6 +84,8 @@ class NameIndex:
         """Build the sorted keys once every client is in."""
         self.sorted_keys = sorted(self.heads)
         self.fuzzy_keys = list(self.heads)
+        self._by_length = sorted(range(len(self.fuzzy_keys)), key=lambda n: len(self.fuzzy_keys[n]))
+        self._lengths = [len(self.fuzzy_keys[n]) for n in self._by_length]
 
     def identify(self, names: list[str], account: str = "") -> Identified:
         """The client(s) behind the first candidate name that says something."""
@@ -124,12 +130,13 @@ class NameIndex:
     def _prefix(self, head: str) -> Identified | None:
         # The payer's key cut short: it begins a client's key.
         if len(head) >= MIN_PREFIX:
-            start = bisect.bisect_left(self.sorted_keys, head)
-            keys = []
-            for key in self.sorted_keys[start:]:
-                if not key.startswith(head):
+            ordered, keys = self.sorted_keys, []
+            # Walk on from the insertion point (a slice would copy the rest of the list:
+            # one pass over every client per receipt).
+            for n in range(bisect.bisect_left(ordered, head), len(ordered)):
+                if not ordered[n].startswith(head):
                     break
-                keys.append(key)
+                keys.append(ordered[n])
             if keys:
                 ids = set().union(*(self.head_offices.get(k) or self.heads[k] for k in keys))
                 # A stump that begins many names identifies nobody.
@@ -146,14 +153,35 @@ class NameIndex:
 
     def resemble(self, names: list[str], limit: int = 3) -> list[tuple[int, float]]:
         """Clients whose names look like the payer's (for suggestions only), best first."""
+        key = (tuple(names[:2]), limit)
+        if key not in self._resembled:  # the same strangers pay again and again
+            self._resembled[key] = self._rank(names[:2], limit)
+        return self._resembled[key]
+
+    def _rank(self, names: list[str], limit: int) -> list[tuple[int, float]]:
         ranked: dict[int, float] = {}
-        for name in names[:2]:
+        for name in names:
             head = split_branch(name)[0]
             if len(head) < 3 or not self.fuzzy_keys:
                 continue
             for key, score, _ in process.extract(
-                head, self.fuzzy_keys, scorer=fuzz.ratio, limit=limit, score_cutoff=75
+                head,
+                self._of_similar_length(head),
+                scorer=fuzz.ratio,
+                limit=limit,
+                score_cutoff=SIMILAR,
             ):
                 for client in self.heads[key]:
                     ranked[client] = max(ranked.get(client, 0.0), score / 100)
         return sorted(ranked.items(), key=lambda kv: -kv[1])[:limit]
+
+    def _of_similar_length(self, head: str) -> list[str]:
+        """The client keys that can reach SIMILAR at all, in their usual order (so ties rank
+        as before). fuzz.ratio is 1 - distance / (a + b) with distance >= |a - b|, so a key
+        of length b qualifies only if 4 |a - b| <= a + b, i.e. 3a/5 <= b <= 5a/3; a margin
+        of one keeps rounding on the safe side. Comparing with every client's key made the
+        suggestions quadratic in the number of clients."""
+        size = len(head)
+        low = bisect.bisect_left(self._lengths, size * 3 // 5 - 1)
+        high = bisect.bisect_right(self._lengths, -(-size * 5 // 3) + 1)
+        return [self.fuzzy_keys[n] for n in sorted(self._by_length[low:high])]

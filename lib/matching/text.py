@@ -36,6 +36,7 @@ _REFUND = re.compile(r"REFUND|ﾍﾝｷﾝ|ｶﾝﾌﾟｷﾝ|返金|還付|CLAI
 _NUMBERISH = re.compile(r"[A-Z]*[0-9](?:[0-9]|[ \-/.](?=[0-9]))*")
 _DIGITS = re.compile(r"[0-9]+")
 _WORDS_BEFORE_NUMBER = re.compile(r"\b(?:INV(?:OICE)?|BILL|NO|NUMBER|REF)\b\.?", re.I)
+_NOT_KEY = re.compile(r"[^A-Z0-9]")
 
 
 @dataclass
@@ -131,7 +132,8 @@ def mentions(*texts: str | None) -> list[Mention]:
     for text in texts:
         if not text:
             continue
-        clean = _WORDS_BEFORE_NUMBER.sub(" ", unicodedata.normalize("NFKC", text).upper())
+        wide = text if text.isascii() else unicodedata.normalize("NFKC", text)
+        clean = _WORDS_BEFORE_NUMBER.sub(" ", wide.upper())
         for match in _NUMBERISH.finditer(clean):
             for raw in _readings(match.group()):
                 groups = _DIGITS.findall(raw)
@@ -139,7 +141,7 @@ def mentions(*texts: str | None) -> list[Mention]:
                 if not digits or digits in seen or len(digits) > 16:
                     continue
                 seen.add(digits)
-                full = re.sub(r"[^A-Z0-9]", "", raw)
+                full = _NOT_KEY.sub("", raw)
                 found.append(Mention(digits, int(groups[-1]), full))
     return found
 
@@ -158,7 +160,10 @@ def invoice_keys(invoice_no: str) -> tuple[str, str, int]:
     """The forms an invoice number is indexed under: letters and digits, digits only, and
     the value of its last digit group (``INV2509-01066`` → ``INV250901066``, ``250901066``,
     1066)."""
-    text = unicodedata.normalize("NFKC", invoice_no).upper()
+    # NFKC leaves ASCII as it is, and 100,000 ledger numbers are nearly all ASCII.
+    text = (
+        invoice_no if invoice_no.isascii() else unicodedata.normalize("NFKC", invoice_no)
+    ).upper()
     groups = _DIGITS.findall(text)
-    full = re.sub(r"[^A-Z0-9]", "", text)
+    full = _NOT_KEY.sub("", text)
     return full, "".join(groups), int(groups[-1]) if groups else -1
