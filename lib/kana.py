@@ -102,14 +102,16 @@ def to_bank_kana(text: str) -> str:
     return " ".join(text.split())
 
 
+# Only latin letters lose their accents; NFKD on kana would split off the voiced marks.
+_LATIN_BASE = {cp: unicodedata.normalize("NFKD", chr(cp))[0] for cp in range(0xC0, 0x250)}
+# The control characters (category Cc: U+0000-001F and U+007F-009F) become spaces.
+# Letters and digits: exactly the characters of Unicode categories L* and N*.
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+_CONTROLS_TO_SPACE = {cp: " " for cp in (*range(0x20), *range(0x7F, 0xA0))}
+
+
 def _strip_latin_accents(text: str) -> str:
-    # Only latin letters lose their accents; NFKD on kana would split off the voiced marks.
-    out = []
-    for ch in text:
-        if 0xC0 <= ord(ch) < 0x250:
-            ch = unicodedata.normalize("NFKD", ch)[0]
-        out.append(ch)
-    return "".join(out)
+    return text if text.isascii() else text.translate(_LATIN_BASE)
 
 
 def company_mark(kind: str, position: str) -> str:
@@ -170,6 +172,7 @@ def split_payer_reference(payer: str) -> tuple[str | None, str]:
     return None, payer.strip()
 
 
+@lru_cache(maxsize=1 << 16)  # every statement line and every client name asks again
 def normalise_name(name: str) -> str:
     """The comparison key for payer names and client names, readings and aliases alike.
 
@@ -205,7 +208,7 @@ def _key_once(name: str) -> str:
 
 def _prepare(name: str) -> str:
     """NFKC, katakana, large kana, upper case; company marks become a separator."""
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in name)
+    text = name.translate(_CONTROLS_TO_SPACE)
     text = unicodedata.normalize("NFKC", text)
     text = jaconv.hira2kata(text).translate(_SMALL_TO_LARGE).translate(_KEY_FOLD)
     text = _strip_latin_accents(text).upper()
@@ -253,4 +256,4 @@ def _finish(text: str) -> str:
         if shorter == text:
             break
         text = shorter
-    return "".join(ch for ch in text if ch != "ー" and unicodedata.category(ch)[0] in "LN")
+    return "".join(_LETTERS_AND_DIGITS.findall(text)).replace("ー", "")
