@@ -119,6 +119,11 @@ def describe(before: str | None, after: str | None, limit: int = 160) -> str:
     else:
         # A write may restate fields it left alone (a reset clears a lock that was not
         # there): the line names what moved, the full before and after stay in the entry.
-        moved = [k for k in new if old.get(k) != new.get(k)] or list(new)
+        moved = [k for k in new if _shown(old.get(k)) != _shown(new.get(k))] or list(new)
         text = "; ".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in moved)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(value: Any) -> Any:
+    # None, '' and an empty list all read as "nothing" to the lead.
+    return None if value in (None, "", [], {}) else value
