@@ -54,10 +54,10 @@ def main(argv: list[str]) -> None:
         print("START", flush=True)
         import_file(db, ACTOR, data, Path(argv[2]).name, ImportOptions(kind="invoices"))
     elif operation == "match":
-        from lib.matching import run
+        from lib.matching import run, write
 
         if not at_random:
-            _pause_after(run, "write_allocations", 200)
+            _pause_after(write.Rows, "flush", 1)  # a chunk's rows written, not committed
         print("START", flush=True)
         run.auto_match(db, ACTOR, AS_OF)
     elif operation == "send":
