@@ -85,7 +85,17 @@ def aging_bars(
     for order, row in enumerate(shown):
         for b, amount in enumerate(row["buckets"]):
             if amount:
-                values.append(_cell(row["group"], row["label"], order, b, labels, amount, currency))
+                values.append(
+                    _cell(
+                        b,
+                        labels,
+                        amount,
+                        currency,
+                        group=row["group"],
+                        label=row["label"],
+                        order=order,
+                    )
+                )
     heading = f"Aging by {group_title.lower()} · {currency}"
     if rest:
         # A bar for "all the others" would dwarf the ones the meeting talks about.
@@ -98,12 +108,7 @@ def aging_bars(
         .encode(
             y=alt.Y("label:N", title=None, sort=[r["label"] for r in shown]),
             x=alt.X("amount:Q", title=f"Outstanding ({currency})", stack="zero"),
-            color=alt.Color(
-                "bucket_label:N",
-                title="Bucket",
-                sort=labels,
-                scale=alt.Scale(domain=labels, range=bucket_colours(labels, basis)),
-            ),
+            color=_bucket_colour(labels, basis),
             order=alt.Order("bucket:Q"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
             tooltip=[
@@ -118,16 +123,24 @@ def aging_bars(
     return styled(chart, size, heading)
 
 
-def _cell(group, label, order, bucket, labels, amount, currency) -> dict[str, Any]:
+def _cell(bucket: int, labels: list[str], amount: int, currency: str, **where: Any) -> dict:
+    """One stacked piece of a bucket bar: ``where`` says which bar (group or day, order)."""
     return {
-        "group": group,
-        "label": label,
-        "order": order,
+        **where,
         "bucket": bucket,
         "bucket_label": labels[bucket],
         "amount": units(amount, currency),
         "amount_text": format_money(amount, currency),
     }
+
+
+def _bucket_colour(labels: list[str], basis: str) -> alt.Color:
+    return alt.Color(
+        "bucket_label:N",
+        title="Bucket",
+        sort=labels,
+        scale=alt.Scale(domain=labels, range=bucket_colours(labels, basis)),
+    )
 
 
 def aging_trend(
@@ -143,16 +156,7 @@ def aging_trend(
     for order, (day, totals) in enumerate(points):
         for b, amount in enumerate(totals.get(currency, [])):
             if amount:
-                values.append(
-                    {
-                        "day": point_label(day),
-                        "order": order,
-                        "bucket": b,
-                        "bucket_label": labels[b],
-                        "amount": units(amount, currency),
-                        "amount_text": format_money(amount, currency),
-                    }
-                )
+                values.append(_cell(b, labels, amount, currency, day=point_label(day), order=order))
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar()
@@ -164,12 +168,7 @@ def aging_trend(
                 axis=alt.Axis(labelAngle=-35, labelOverlap=False),
             ),
             y=alt.Y("amount:Q", title=f"Outstanding ({currency})", stack="zero"),
-            color=alt.Color(
-                "bucket_label:N",
-                title="Bucket",
-                sort=labels,
-                scale=alt.Scale(domain=labels, range=bucket_colours(labels, basis)),
-            ),
+            color=_bucket_colour(labels, basis),
             order=alt.Order("bucket:Q"),
             tooltip=[
                 alt.Tooltip("day:O", title="Date"),
