@@ -160,29 +160,22 @@ class Columns:
         # A ledger repeats its dates, codes and flags thousands of times: each distinct text
         # or date cell is parsed once. Only those types are remembered, because they never
         # equal a cell of another type (1 == 1.0 == True would mix up a dict).
-        seen: dict[object, Any] = {}
-        failed: dict[object, str] = {}
+        seen: dict[object, tuple[Any, str | None]] = {}
         out: list[Any] = []
         append = out.append
         for i, value in enumerate(values):
-            if value.__class__ in _REMEMBERED:
-                if value in seen:
-                    append(seen[value])
-                    continue
-                if value in failed:
-                    self.fail(i, name, failed[value])
-                    append(None)
-                    continue
-            try:
-                parsed = parse(value)
-            except (ParseError, ValueError) as exc:
-                self.fail(i, name, str(exc))
-                if value.__class__ in _REMEMBERED and len(failed) < _SEEN_LIMIT:
-                    failed[value] = str(exc)
-                append(None)
-                continue
-            if value.__class__ in _REMEMBERED and len(seen) < _SEEN_LIMIT:
-                seen[value] = parsed
+            remember = value.__class__ in _REMEMBERED
+            if remember and value in seen:
+                parsed, error = seen[value]
+            else:
+                try:
+                    parsed, error = parse(value), None
+                except (ParseError, ValueError) as exc:
+                    parsed, error = None, str(exc)
+                if remember and len(seen) < _SEEN_LIMIT:
+                    seen[value] = (parsed, error)
+            if error is not None:
+                self.fail(i, name, error)
             append(parsed)
         return out
 
