@@ -361,3 +361,36 @@ def test_invariants_hold_whatever_collectors_try(db, collector, yamada, attempts
         ).fetchone()[0]
         == 0
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    currency=st.sampled_from(["JPY", "INR"]),
+    amount=st.integers(1_000, 5_000_000),
+    tax_share=st.integers(0, 18),
+    paid_off=st.integers(0, 1),
+    less=st.one_of(
+        st.integers(-500, 200_000),
+        st.sampled_from([110, 440, 660, 1100]),
+        st.sampled_from(["tds:100", "tds:200", "tds:1000"]),
+    ),
+    card_fee=st.sampled_from([0, 0, 0, 250]),
+    learned=st.sets(st.integers(100, 2_000), max_size=2),
+)
+def test_the_quick_bound_never_turns_away_what_settle_takes(
+    currency, amount, tax_share, paid_off, less, card_fee, learned
+):
+    from lib.matching.amounts import Inv, Rules, may_settle_alone, settle, tds
+
+    outstanding = amount - paid_off * (amount // 3)
+    inv = Inv(1, "INV-1", 7, currency, "2026-09-01", "2026-09-30", amount,
+              amount * tax_share // 118, outstanding)  # fmt: skip
+    rules = Rules(learned_fees={7: learned} if learned else {})
+    if isinstance(less, str):  # what TDS at that rate withholds
+        less = tds(inv, int(less[4:]))
+    received = outstanding - card_fee - less
+    if received <= 0:
+        return
+    for fees in (None, frozenset(), frozenset(learned)):
+        if settle([inv], received, card_fee, rules, 7, fees) is not None:
+            assert may_settle_alone(inv, received, card_fee, rules, 7)

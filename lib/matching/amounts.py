@@ -151,6 +151,23 @@ def settle(
     return None
 
 
+def may_settle_alone(inv: Inv, received: int, card_fee: int, rules: Rules, payer: int) -> bool:
+    """Whether ``received`` could settle ``inv`` alone with any deduction :func:`settle`
+    allows, with any fees: a quick bound that spares settle the many invoices far off the
+    amount. It must never turn away an invoice settle would take, so it changes with it."""
+    gap = inv.outstanding - received - card_fee
+    if gap == 0:
+        return True
+    if gap < 0 or card_fee:  # a card payout settles only exactly, net of its fee
+        return False
+    if inv.currency == "JPY":
+        learned = rules.learned_fees.get(payer, ())
+        return gap <= max(max(rules.transfer_fees, default=0), max(learned, default=0))
+    if inv.currency == "INR":
+        return inv.untouched and gap <= tds(inv, max(rules.tds_rates_bp, default=0))
+    return False
+
+
 def _one_deduction(invs: Sequence[Inv], amount: int, kind: str, note: str) -> Plan | None:
     # One transfer, one fee: it comes off the latest invoice, which must be able to take it.
     last = max(invs, key=lambda i: (i.invoice_date, i.no))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from lib.matching.amounts import Inv, Part, Plan, find_group, settle, tds
+from lib.matching.amounts import Inv, Part, Plan, find_group, may_settle_alone, settle
 from lib.matching.book import Book
 from lib.matching.names import Identified
 from lib.matching.text import Line, mentions, read_line
@@ -100,6 +100,11 @@ class Case:
             self.payer or inv.client_id,
             fees=fees,
         )
+
+    def may_settle(self, inv: Inv) -> bool:
+        """Whether :meth:`single` could take this invoice with any fees (a quick bound)."""
+        r = self.r
+        return may_settle_alone(inv, r.amount, r.fee, self.book.rules, self.payer or inv.client_id)
 
     def payer_text(self) -> str:
         client = self.book.clients.get(self.payer or -1)
@@ -255,7 +260,7 @@ def _by_client(case: Case) -> Decision | None:
     if not candidates:
         return None
     payer = case.payer_text()
-    near = [i for i in candidates if _may_settle_alone(case, i)]
+    near = [i for i in candidates if case.may_settle(i)]
     for how, fees in _tries(case):
         if how == "single":
             singles = [i for i in near if case.single(i, fees)]
@@ -276,25 +281,6 @@ def _by_client(case: Case) -> Decision | None:
     _, ambiguous = case.group_plan(candidates)
     why = "several sets of invoices add up" if ambiguous else "no invoice or set settles it"
     return _suggest(case, candidates, f"{payer}; {why}", 0.5)
-
-
-def _may_settle_alone(case: Case, inv: Inv) -> bool:
-    """Whether the receipt could settle this invoice alone with any deduction at all: a
-    quick test that spares :func:`settle` the many invoices far off the amount (it never
-    turns away one that settle would take)."""
-    r = case.r
-    gap = inv.outstanding - r.amount - r.fee
-    if gap == 0:
-        return True
-    if gap < 0 or r.fee:  # a card payout settles only exactly, net of its fee
-        return False
-    rules = case.book.rules
-    if inv.currency == "JPY":
-        learned = rules.learned_fees.get(case.payer or inv.client_id, ())
-        return gap <= max(max(rules.transfer_fees, default=0), max(learned, default=0))
-    if inv.currency == "INR":
-        return inv.untouched and gap <= tds(inv, max(rules.tds_rates_bp, default=0))
-    return False
 
 
 def _group_fits_too(case: Case, candidates: list[Inv]) -> bool:
