@@ -132,8 +132,7 @@ def mentions(*texts: str | None) -> list[Mention]:
     for text in texts:
         if not text:
             continue
-        wide = text if text.isascii() else unicodedata.normalize("NFKC", text)
-        clean = _WORDS_BEFORE_NUMBER.sub(" ", wide.upper())
+        clean = _WORDS_BEFORE_NUMBER.sub(" ", _folded(text))
         for match in _NUMBERISH.finditer(clean):
             for raw in _readings(match.group()):
                 groups = _DIGITS.findall(raw)
@@ -160,10 +159,13 @@ def invoice_keys(invoice_no: str) -> tuple[str, str, int]:
     """The forms an invoice number is indexed under: letters and digits, digits only, and
     the value of its last digit group (``INV2509-01066`` → ``INV250901066``, ``250901066``,
     1066)."""
-    # NFKC leaves ASCII as it is, and 100,000 ledger numbers are nearly all ASCII.
-    text = (
-        invoice_no if invoice_no.isascii() else unicodedata.normalize("NFKC", invoice_no)
-    ).upper()
+    text = _folded(invoice_no)
     groups = _DIGITS.findall(text)
     full = _NOT_KEY.sub("", text)
     return full, "".join(groups), int(groups[-1]) if groups else -1
+
+
+def _folded(text: str) -> str:
+    """NFKC and upper case; NFKC leaves ASCII as it is, and ledger numbers and most bank
+    narrations are ASCII, so those skip it."""
+    return (text if text.isascii() else unicodedata.normalize("NFKC", text)).upper()
