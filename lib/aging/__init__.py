@@ -55,22 +55,6 @@ SETTLED_ONE = """
             AND v.reversed_at IS NULL AND v.effective_date <= :as_of), 0)
 """
 
-OPEN_ITEMS = f"""
-WITH settled AS ({SETTLED_AS_OF})
-SELECT i.id AS invoice_id, i.invoice_no, c.id AS client_id, c.client_code,
-       c.name AS client_name, i.currency, i.invoice_date, i.due_date, i.amount,
-       i.amount - COALESCE(s.settled, 0) AS outstanding,
-       CAST(julianday(:as_of) - julianday(i.due_date) AS INTEGER) AS days_past_due,
-       i.disputed
-  FROM invoices i
-  JOIN clients c ON c.id = i.client_id
-  LEFT JOIN settled s ON s.invoice_id = i.id
- WHERE i.invoice_date <= :as_of AND i.voided_at IS NULL
-   AND i.amount - COALESCE(s.settled, 0) > 0
- ORDER BY c.client_code, i.due_date, i.invoice_no
-"""
-
-
 OPEN_ITEM_KEYS = (
     "invoice_id", "invoice_no", "client_id", "client_code", "client_name", "currency",
     "invoice_date", "due_date", "amount", "outstanding", "days_past_due", "disputed",
@@ -79,8 +63,8 @@ OPEN_ITEM_KEYS = (
 
 def open_items(db: Database, as_of: date) -> list[dict[str, Any]]:
     """One row per invoice with a balance on ``as_of``: amounts in minor units, with
-    ``outstanding`` and ``days_past_due`` (negative while not yet due); the rows of
-    :data:`OPEN_ITEMS`, read the fast way (see :func:`aging_items`)."""
+    ``outstanding`` and ``days_past_due`` (negative while not yet due), by client code,
+    due date and invoice number (read the fast way: see :func:`aging_items`)."""
     items = aging_items(db, as_of, Buckets())
     items.sort(key=lambda i: (i["client_code"], i["due_date"], i["invoice_no"]))
     return [{k: i[k] for k in OPEN_ITEM_KEYS} for i in items]

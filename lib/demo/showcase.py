@@ -17,10 +17,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib import users
+from lib.aging import open_items
 from lib.auth import Actor, require
 from lib.demo.clients import OWNERS
 from lib.demo.load import load_demo
-from lib.followups.ledger import all_open_items
 from lib.followups.log import FollowUp, log_follow_up
 from lib.matching.run import auto_match
 from lib.recovery.demo import demo_cases
@@ -71,7 +71,7 @@ def demo_follow_ups(db: Database, as_of: date, seed: int = 11) -> int:
     some ending in a promise (judged later from what was received); returns how many."""
     rng = random.Random(seed)
     late: dict[int, dict[str, int]] = {}
-    for item in all_open_items(db, as_of):
+    for item in open_items(db, as_of):
         if item["days_past_due"] > 0 and not item["disputed"]:
             owed = late.setdefault(item["client_id"], {})
             owed[item["currency"]] = owed.get(item["currency"], 0) + item["outstanding"]

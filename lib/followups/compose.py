@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from lib.aging import open_items
 from lib.clients import statement_of_account
 from lib.exports import Column, write_xlsx
 from lib.followups import policy as pol
 from lib.followups import templates as tpl
-from lib.followups.ledger import all_open_items
 from lib.followups.promises import promises
 from lib.followups.settings import FollowUpSettings
 from lib.followups.worklist import NO_FILTERS, Filters, clients_in_recovery
@@ -83,7 +83,7 @@ def due_reminders(
     emailed since it fell due (those emailed today stay in, with ``sent_on`` set)."""
     policy = pol.steps(db)
     by_client: dict[int, list[dict[str, Any]]] = {}
-    for item in all_open_items(db, as_of):
+    for item in open_items(db, as_of):
         if not item["disputed"]:
             by_client.setdefault(item["client_id"], []).append(item)
     sent = {(r["client_id"], r["step_id"]): r["day"] for r in db.query(SENT, {"as_of": str(as_of)})}

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from lib.aging import OPEN_ITEMS, SETTLED_ONE
+from lib.aging import SETTLED_ONE
 
 CLIENT_OPEN = f"""
 SELECT * FROM (
@@ -32,11 +32,6 @@ def client_open_items(db: Database, client_id: int, as_of: date) -> list[dict[st
     """The client's invoices with a balance on ``as_of``, oldest due first, with
     ``outstanding``, ``days_past_due`` (negative while not yet due) and the dispute flag."""
     return list(db.query(CLIENT_OPEN, {"client": client_id, "as_of": as_of.isoformat()}))
-
-
-def all_open_items(db: Database, as_of: date) -> list[dict[str, Any]]:
-    """Every invoice with a balance on ``as_of`` (see :func:`lib.aging.open_items`)."""
-    return list(db.query(OPEN_ITEMS, {"as_of": as_of.isoformat()}))
 
 
 def overdue(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

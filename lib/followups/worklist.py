@@ -15,11 +15,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib import audit
+from lib.aging import open_items
 from lib.auth import Actor, require
 from lib.db import transaction, utc_now
 from lib.followups import FollowUpError, scoring
 from lib.followups import policy as pol
-from lib.followups.ledger import all_open_items
 from lib.followups.promises import promises
 from lib.followups.settings import load as load_settings
 from lib.money import format_money
@@ -120,7 +120,7 @@ def worklist(db: Database, as_of: date, filters: Filters = NO_FILTERS) -> list[d
     """The ordered worklist on ``as_of``: one row per client with ``score``, ``reason`` and
     ``parts`` (the score explained), the step due, the promise and the last contact."""
     params = {"as_of": as_of.isoformat()}
-    found = _collect(all_open_items(db, as_of))
+    found = _collect(open_items(db, as_of))
     recovery = clients_in_recovery(db, as_of)
     contacts = {r["client_id"]: r for r in db.query(CONTACTS, params)}
     done: dict[int, dict[str, str]] = {}

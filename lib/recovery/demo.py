@@ -13,9 +13,9 @@ from itertools import zip_longest
 
 from sqlite_utils import Database
 
+from lib.aging import open_items
 from lib.auth import Actor, require
 from lib.followups import settings as follow_settings
-from lib.followups.ledger import all_open_items
 from lib.followups.promises import split_plan
 from lib.recovery import caselog, cases, details, letters, settlements, stages, writeoffs
 from lib.recovery import settings as recovery_settings
@@ -53,7 +53,7 @@ def _candidates(db: Database, as_of: date, count: int) -> list[tuple[int, list[i
     """The clients with the oldest overdue undisputed money, and those invoices (in one
     currency each), taking JPY and INR clients in turn so the board shows both."""
     by_client: dict[tuple[str, int], list[dict]] = {}
-    for item in all_open_items(db, as_of):
+    for item in open_items(db, as_of):
         if item["days_past_due"] > 60 and not item["disputed"]:
             by_client.setdefault((item["currency"], item["client_id"]), []).append(item)
     ranked: dict[str, list[tuple[int, list[int]]]] = {}
