@@ -232,15 +232,14 @@ def _create_clients(
     # One insert for all new clients: a first ledger can name thousands of them.
     rows: dict[str, dict] = {}
     for rec in records:
-        rows.setdefault(
-            rec["client_code"],
-            {
-                "client_code": rec["client_code"],
-                "name": rec["client_name"] or rec["client_code"],
-                "currency": rec["currency"],
-                "language": _language(rec),
-            },
-        )
+        if rec["client_code"] in rows:  # the first row naming a new client describes it
+            continue
+        rows[rec["client_code"]] = {
+            "client_code": rec["client_code"],
+            "name": rec["client_name"] or rec["client_code"],
+            "currency": rec["currency"],
+            "language": _language(rec),
+        }
     if not rows:
         return
     db.conn.executemany(
