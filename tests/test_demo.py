@@ -13,6 +13,8 @@ from python_calamine import CalamineWorkbook
 
 from lib.demo import KINDS, DemoLedger, generate, write_files
 from lib.demo.files import CARD_HEADER, CLIENT_HEADER, HDFC_HEADER, INVOICE_HEADER, MUFG_HEADER
+from lib.demo.invoices import Invoice
+from lib.demo.records import Draft, allocation, mark_equal_amounts, truth
 from lib.kana import normalise_name
 
 SCALAR = (str, int, type(None))
@@ -285,3 +287,32 @@ def test_demo_loads_through_the_importers_without_a_rejected_row(tmp_path):
     assert total == sum(r["amount"] for r in ledger.receipts)
     with pytest.raises(NotEmpty):
         load_demo(db, lead, as_of=date(2026, 11, 20), clients=60)
+
+
+def _monthly_fee(number: str, day: date) -> Invoice:
+    return Invoice(None, day, day, 55_000, 5_000, False, day.month, number)  # type: ignore[arg-type]
+
+
+def _paid(invoice: Invoice, day: date, kind: str, applicable: bool, has_ref: bool) -> Draft:
+    entry = truth(kind, "JP001", "JP001", applicable)
+    entry["allocations"] = [allocation(invoice, invoice.amount)]
+    return Draft(day, {}, entry, [invoice], has_ref)
+
+
+def test_a_stranger_paying_without_reference_leaves_the_invoice_looking_open() -> None:
+    older, newer = _monthly_fee("0001", date(2026, 1, 31)), _monthly_fee("0002", date(2026, 2, 28))
+    stranger = _paid(older, date(2026, 3, 2), "third_party", False, False)
+    client = _paid(newer, date(2026, 3, 31), "exact", True, False)
+    mark_equal_amounts([older, newer], [client, stranger])
+    # A person still sees 0001 open and would put the client's money there: not applicable.
+    assert client.truth["kind"] == "equal_amount"
+    assert client.truth["applicable"] is False
+
+
+def test_an_applicable_payment_closes_the_older_invoice_for_the_next_one() -> None:
+    older, newer = _monthly_fee("0001", date(2026, 1, 31)), _monthly_fee("0002", date(2026, 2, 28))
+    stranger = _paid(older, date(2026, 3, 2), "third_party", True, True)  # named the invoice
+    client = _paid(newer, date(2026, 3, 31), "exact", True, False)
+    mark_equal_amounts([older, newer], [client, stranger])
+    assert client.truth["kind"] == "exact"  # only one invoice of that amount looked open
+    assert client.truth["applicable"] is True

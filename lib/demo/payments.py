@@ -34,7 +34,7 @@ class Payments(StatementLines):
         self._last_paid = date.min
         for group, extra in self._groups(spec, invoices):
             self._pay_group(spec, group, extra, settled)
-        mark_equal_amounts(invoices, self.drafts[first:], settled)
+        mark_equal_amounts(invoices, self.drafts[first:])
 
     def _groups(self, spec: ClientSpec, invoices: list[Invoice]) -> list[tuple[list[Invoice], int]]:
         groups: dict[object, list[Invoice]] = {}

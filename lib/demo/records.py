@@ -88,32 +88,46 @@ def instalments(rng: random.Random, amount: int, unit: int) -> list[int]:
 AMBIGUOUS_KINDS = ("exact", "fee", "tds", "head_office", "card")
 
 
-def mark_equal_amounts(
-    invoices: list[Invoice], drafts: list[Draft], settled: dict[str, date]
-) -> None:
+def mark_equal_amounts(invoices: list[Invoice], drafts: list[Draft]) -> None:
     """Judge single-invoice payments without a reference when an equal-amount invoice was
     also open: exact ones are relabelled ``equal_amount``.
 
-    A careful person applies such a payment to the oldest open (undisputed) invoice of that
-    amount, so the receipt is applicable only when that is the invoice actually paid. That
-    holds whether or not the payer took a fee or TDS off, or paid for a branch.
+    A careful person applies such a payment to the oldest invoice of that amount that looks
+    open to them, so the receipt is applicable only when that is the invoice actually paid.
+    An invoice looks settled only once receipts the person could apply have covered it: one
+    paid by a stranger without a reference still looks open. That holds whether or not the
+    payer took a fee or TDS off, or paid for a branch.
     """
     by_amount: dict[int, list[Invoice]] = {}
     for inv in invoices:
         by_amount.setdefault(inv.amount, []).append(inv)
-    for draft in drafts:
-        if draft.truth["kind"] not in AMBIGUOUS_KINDS or draft.has_ref or len(draft.invoices) != 1:
+    amount_of = {inv.number: inv.amount for inv in invoices}
+    covered: dict[str, int] = {}
+    settled: dict[str, date] = {}  # as the person sees it
+    for draft in sorted(drafts, key=lambda d: d.day):
+        _judge_equal_amount(draft, by_amount, settled)
+        if not draft.truth["applicable"]:
             continue
-        paid = draft.invoices[0]
-        same = by_amount[paid.amount]
-        if len(same) < 2:
-            continue
-        open_ = [
-            o for o in same if o.day <= draft.day and settled.get(o.number, date.max) >= draft.day
-        ]
-        if len(open_) < 2:
-            continue
-        if draft.truth["kind"] == "exact":
-            draft.truth["kind"] = "equal_amount"
-        candidates = [o for o in open_ if not o.disputed] or open_
-        draft.truth["applicable"] = min(candidates, key=lambda o: (o.day, o.number)) is paid
+        for alloc in draft.truth["allocations"]:
+            number = alloc["invoice_no"]
+            covered[number] = covered.get(number, 0) + alloc["applied"] + alloc["deduction"]
+            if number in amount_of and covered[number] >= amount_of[number]:
+                settled.setdefault(number, draft.day)
+
+
+def _judge_equal_amount(
+    draft: Draft, by_amount: dict[int, list[Invoice]], settled: dict[str, date]
+) -> None:
+    if draft.truth["kind"] not in AMBIGUOUS_KINDS or draft.has_ref or len(draft.invoices) != 1:
+        return
+    paid = draft.invoices[0]
+    same = by_amount.get(paid.amount, [])
+    if len(same) < 2:
+        return
+    open_ = [o for o in same if o.day <= draft.day and settled.get(o.number, date.max) >= draft.day]
+    if len(open_) < 2:
+        return
+    if draft.truth["kind"] == "exact":
+        draft.truth["kind"] = "equal_amount"
+    candidates = [o for o in open_ if not o.disputed] or open_
+    draft.truth["applicable"] = min(candidates, key=lambda o: (o.day, o.number)) is paid
