@@ -87,6 +87,10 @@ def test_list_filters_and_search(ledger):
     assert list(frame["Code"]) == ["IN0001", "JP0001", "JP0002"]
     row = frame[frame["Code"] == "JP0001"].iloc[0]
     assert (row["Outstanding"], row["Overdue"]) == ("¥55,000", "¥55,000")
+    # Nothing late: the days column stays numeric (it sorts) and shows a blank, not "None".
+    late = frame.set_index("Code")["Oldest (days late)"]
+    assert late["JP0001"] > 0 and late.isna()["IN0001"]
+    assert at.dataframe[0].proto.HasField("placeholder") and at.dataframe[0].proto.placeholder == ""
     at.text_input[0].input("ヤマダ").run()
     assert list(at.dataframe[0].value["Code"]) == ["JP0001"]
     at.text_input[0].input("").run()

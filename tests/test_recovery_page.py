@@ -139,6 +139,8 @@ def test_a_collector_previews_and_issues_a_demand_letter(ledger, app_db):
     at.radio(key="rc-l-kind").set_value("demand_letter").run()
     assert not at.exception, at.exception
     assert any("催告書" in m.value for m in at.markdown)
+    invoices = next(d for d in at.dataframe if "未払額" in d.value.columns)
+    assert '"alignment": "right"' in invoices.proto.columns  # amounts line up, as in the PDF
     assert any(d.label == "Download the draft PDF" for d in at.get("download_button"))
     button(at, "rc-l-issue").click().run()
     assert not at.exception, at.exception

@@ -93,6 +93,12 @@ def _draft(case: dict, me: Actor, as_of: date) -> None:
             )
 
 
+def _money_table(headings: list[str], rows: list[list[str]], right_from: int) -> None:
+    # Amounts line up on the right, as in the PDF and Word letters.
+    config = {h: st.column_config.TextColumn(h, alignment="right") for h in headings[right_from:]}
+    st.dataframe(pd.DataFrame(rows, columns=headings), hide_index=True, column_config=config)
+
+
 def _preview(content: dict) -> None:
     """The letter drawn with Streamlit, from the same content as the PDF."""
     with st.container(border=True):
@@ -107,11 +113,8 @@ def _preview(content: dict) -> None:
             st.markdown(plain(text))
         if content["language"] == "ja":
             st.markdown("記")
-        st.dataframe(pd.DataFrame(content["rows"], columns=content["headings"]), hide_index=True)
-        st.dataframe(
-            pd.DataFrame(content["totals_rows"], columns=content["totals_headings"]),
-            hide_index=True,
-        )
+        _money_table(content["headings"], content["rows"], right_from=3)
+        _money_table(content["totals_headings"], content["totals_rows"], right_from=1)
         if content["interest_note"]:
             st.caption(plain(content["interest_note"]))
         st.markdown(f"**{plain(content['pay_by_line'])}**")

@@ -96,7 +96,7 @@ def table(
             elif kind == "flag":
                 shown[heading] = "Yes" if value else ""
             elif kind == "int":
-                shown[heading] = "" if value is None else int(value)
+                shown[heading] = None if value is None else int(value)
             else:
                 shown[heading] = "" if value is None else str(value)
         out.append(shown)
@@ -132,7 +132,12 @@ def show(
     frame = table(rows, columns)
     if not select:
         st.dataframe(
-            frame, hide_index=True, column_config=column_config(columns), height=height, key=key
+            frame,
+            hide_index=True,
+            column_config=column_config(columns),
+            height=height,
+            key=key,
+            placeholder="",
         )
         return None
     event = st.dataframe(
@@ -141,6 +146,7 @@ def show(
         column_config=column_config(columns),
         height=height,
         key=key,
+        placeholder="",  # a blank, not a grey "None", where nothing is late
         on_select="rerun",
         selection_mode="single-row",
     )
