@@ -22,7 +22,8 @@ from lib.db import transaction, utc_now
 from lib.kana import split_branch
 from lib.matching.amounts import Plan
 from lib.matching.book import Book, load_book
-from lib.matching.engine import Decision, Receipt, decide, remember
+from lib.matching.case import Decision, Receipt
+from lib.matching.engine import decide, remember
 from lib.matching.equal import Waiting, assign
 from lib.matching.text import read_line
 from lib.matching.write import Rows, add_suggestion, add_suspense, write_allocations

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from lib import audit
 from lib.auth import Actor, require
-from lib.matching.engine import Decision, Receipt
+from lib.matching.case import Decision, Receipt
 
 
 @dataclass
