@@ -35,7 +35,10 @@ PAGES: tuple[PageSpec, ...] = (
     # Today is where everyone lands: one default for all roles, because the page a session
     # is on survives the sign-in run, so a per-role default would show the lead Today after
     # signing in and Home after a reload.
-    PageSpec("pages/today_page.py", "Today", ":material/call:", "view", "Work", "today", True),
+    # The default page is served at "/" but still reserves its own path; /today itself is
+    # the hidden page below, so that a bookmarked or linked /today opens Today.
+    PageSpec("pages/today_page.py", "Today", ":material/call:", "view", "Work", "today-page",
+             True),
     PageSpec("pages/home_page.py", "Home", ":material/home:", "view", "Work", "home"),
     PageSpec("pages/clients_page.py", "Clients", ":material/groups:", "view", "Work", "clients"),
     PageSpec("pages/matching_page.py", "Matching", ":material/join_inner:", "view", "Work",
@@ -91,7 +94,14 @@ def navigation(actor: Actor | None) -> dict[str, list[st.Page]]:
             visibility="visible" if visible else "hidden",
         )
         sections.setdefault(spec.section, []).append(page)
+    sections[PAGES[0].section].append(
+        st.Page(_open_today, title=PAGES[0].title, url_path="today", visibility="hidden")
+    )
     return sections
+
+
+def _open_today() -> None:
+    st.switch_page(PAGES[0].path)
 
 
 def pages_folder_mode() -> bool:

@@ -162,6 +162,10 @@ def test_intern_sees_only_their_pages_and_a_deep_link_refuses(server, page):
     assert page.get_by_text("Interns can't open Upload").is_visible()
     assert page.get_by_test_id("stFileUploaderDropzoneInput").count() == 0
     shot(page, "intern-refused")
+    page.goto(server["url"] + "/today")  # a bookmark or a link in a note
+    settle(page)
+    assert page.get_by_role("heading", name="Today").is_visible()
+    assert page.get_by_text("Page not found").count() == 0
 
 
 @pytest.mark.parametrize("attempts", [5])
