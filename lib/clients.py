@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib import audit
-from lib.aging import SETTLED_AS_OF
+from lib.aging import SETTLED_AS_OF, Buckets, aging_groups
 from lib.auth import Actor, require
 from lib.db import transaction, utc_now
 from lib.money import CURRENCIES
@@ -34,21 +34,6 @@ EDITABLE = (
 )
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
-BALANCES = f"""
-WITH settled AS ({SETTLED_AS_OF}),
-open AS (
-  SELECT i.client_id, i.currency, i.amount - COALESCE(s.settled, 0) AS outstanding,
-         julianday(:as_of) - julianday(i.due_date) AS late
-    FROM invoices i LEFT JOIN settled s ON s.invoice_id = i.id
-   WHERE i.invoice_date <= :as_of AND i.voided_at IS NULL
-)
-SELECT client_id, currency, SUM(outstanding) AS outstanding,
-       SUM(CASE WHEN late > 0 THEN outstanding ELSE 0 END) AS overdue,
-       MAX(CASE WHEN outstanding > 0 AND late > 0 THEN CAST(late AS INTEGER) END) AS oldest_days,
-       SUM(outstanding > 0) AS open_invoices
-  FROM open GROUP BY client_id, currency
-"""
-
 
 class ClientError(ValueError):
     """A client edit that cannot be made; the message says why."""
@@ -65,9 +50,17 @@ def find_clients(
 ) -> list[dict[str, Any]]:
     """Clients matching the filters, one row per client and currency, with balances on
     ``as_of``; ``text`` searches code, name, kana reading and email."""
-    balances: dict[int, list[dict]] = {}
-    for row in db.query(BALANCES, {"as_of": as_of.isoformat()}):
-        balances.setdefault(row["client_id"], []).append(row)
+    balances: dict[str, list[dict]] = {}
+    for row in aging_groups(db, as_of, Buckets(), "client"):  # the aging's one reading
+        balances.setdefault(row["group"], []).append(
+            {
+                "currency": row["currency"],
+                "outstanding": row["total"],
+                "overdue": row["overdue"],
+                "oldest_days": row["oldest"] if row["overdue"] else None,
+                "open_invoices": row["invoices"],
+            }
+        )
     sql = (
         "SELECT c.*, p.client_code AS parent_code, p.name AS parent_name FROM clients c "
         "LEFT JOIN clients p ON p.id = c.parent_id ORDER BY c.client_code"
@@ -82,7 +75,7 @@ def find_clients(
             continue
         if (segment and client["segment"] != segment) or (owner and client["owner"] != owner):
             continue
-        rows = balances.get(client["id"]) or [
+        rows = balances.get(client["client_code"]) or [
             {
                 "currency": client["currency"] or "JPY",
                 "outstanding": 0,
