@@ -93,6 +93,18 @@ def test_letters_need_bank_details(db, ids, case):
         letters.issue(db, LEAD, case, "recovery_notice", "en", ON)
 
 
+def test_a_client_without_a_postal_address_is_pointed_out_but_not_a_bar(db, ids, case):
+    assert letters.draft(db, LEAD, case, "recovery_notice", "en", ON).cautions == []
+    db["clients"].update(ids["client"], {"address": None})
+    draft = letters.draft(db, LEAD, case, "recovery_notice", "en", ON)
+    assert draft.content["addressee"] == ["株式会社山田商事", "Attn: 経理部 田中"]
+    assert draft.cautions == [
+        "the client has no postal address on file, so the letter shows only its name; "
+        "add the address on the client page to print it on the letter"
+    ]
+    assert draft.problems == []  # it may still go by email
+
+
 def test_issuing_stores_both_files_logs_and_moves_the_case(db, ids, case, collector, intern):
     with pytest.raises(PermissionDenied):
         letters.issue(db, intern, case, "demand_letter", "en", ON)

@@ -93,6 +93,7 @@ class Draft:
     totals: dict[str, dict[str, int]]
     interest_rate_bp: int
     problems: list[str] = field(default_factory=list)
+    cautions: list[str] = field(default_factory=list)  # worth a look, but no bar to issuing
 
 
 def next_letter_no(db: Database, case: dict[str, Any], kind: str) -> str:
@@ -175,8 +176,24 @@ def draft(
         "signatory": [fields["signatory_name"], fields["signatory_title"], fs.company_name],
     }
     problems = _problems(case, lines, totals, deadline, on, fs)
+    cautions = []
+    if not (client.get("address") or "").strip():
+        # A letter can still go by email, but a formal notice usually goes by post too.
+        cautions.append(
+            "the client has no postal address on file, so the letter shows only its name; "
+            "add the address on the client page to print it on the letter"
+        )
     return Draft(
-        kind, language, on, deadline, letter_no, content, totals, rs.interest_rate_bp, problems
+        kind,
+        language,
+        on,
+        deadline,
+        letter_no,
+        content,
+        totals,
+        rs.interest_rate_bp,
+        problems,
+        cautions,
     )
 
 

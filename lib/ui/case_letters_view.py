@@ -63,6 +63,8 @@ def _draft(case: dict, me: Actor, as_of: date) -> None:
         return
     for problem in draft.problems:
         st.warning(f"Cannot issue yet: {problem}.", icon=":material/warning:")
+    for caution in draft.cautions:
+        st.info(caution[0].upper() + caution[1:] + ".", icon=":material/info:")
     _preview(draft.content)
     x, y, z = st.columns([2, 2, 3], vertical_alignment="center")
     content = draft.content
