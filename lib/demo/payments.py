@@ -29,11 +29,10 @@ class Payments(StatementLines):
 
     def pay_client(self, spec: ClientSpec, invoices: list[Invoice]) -> None:
         """Draft all receipts for one client's invoices (in date order)."""
-        settled: dict[str, date] = {}
         first = len(self.drafts)
         self._last_paid = date.min
         for group, extra in self._groups(spec, invoices):
-            self._pay_group(spec, group, extra, settled)
+            self._pay_group(spec, group, extra)
         mark_equal_amounts(invoices, self.drafts[first:])
 
     def _groups(self, spec: ClientSpec, invoices: list[Invoice]) -> list[tuple[list[Invoice], int]]:
@@ -47,16 +46,14 @@ class Payments(StatementLines):
         late = [inv for inv in invoices if inv.disputed and self.rng.random() < 0.2]
         return out + [([inv], self.rng.randint(45, 150)) for inv in late]
 
-    def _pay_group(
-        self, spec: ClientSpec, group: list[Invoice], extra: int, settled: dict[str, date]
-    ) -> None:
+    def _pay_group(self, spec: ClientSpec, group: list[Invoice], extra: int) -> None:
         rng = self.rng
         if rng.random() < 0.03 or (
             spec.stop_month is not None and group[-1].month >= spec.stop_month
         ):
             return  # never paid: these keep the worklist busy
         if spec.channel == "card":
-            self._card(spec, group[0], settled)
+            self._card(spec, group[0])
             return
         day = self._when(spec, group, extra)
         if day is None:
@@ -64,15 +61,15 @@ class Payments(StatementLines):
         parent = self.by_code.get(spec.parent or "")
         roll = rng.random()
         if parent is not None and roll < 0.6:
-            self._settle(parent, group, day, settled, kind="head_office", client=spec)
+            self._settle(parent, group, day, kind="head_office", client=spec)
         elif roll > 0.97:
-            self._third_party(spec, group, day, settled)
+            self._third_party(spec, group, day)
         elif len(group) == 1 and roll > 0.935:
-            self._partial(spec, group[0], day, settled)
+            self._partial(spec, group[0], day)
         elif len(group) == 1 and roll > 0.915:
-            self._overpay(spec, group[0], day, settled)
+            self._overpay(spec, group[0], day)
         else:
-            self._settle(spec, group, day, settled)
+            self._settle(spec, group, day)
 
     def _when(self, spec: ClientSpec, group: list[Invoice], extra: int) -> date | None:
         rng, last = self.rng, group[-1]
@@ -101,7 +98,6 @@ class Payments(StatementLines):
         payer: ClientSpec,
         group: list[Invoice],
         day: date,
-        settled: dict[str, date],
         kind: str | None = None,
         client: ClientSpec | None = None,
     ) -> None:
@@ -122,7 +118,6 @@ class Payments(StatementLines):
         entry = truth(kind, (client or payer).code, payer.code, True)
         entry["allocations"] = allocs
         self.add(row, day, entry, group, has_ref)
-        settled.update((inv.number, day) for inv in group)
 
     def _bank_receipt(
         self, payer: ClientSpec, day: date, amount: int, group: list[Invoice], ref_rate: float = -1
@@ -137,7 +132,7 @@ class Payments(StatementLines):
         identity = Payer(payer.payer, payer.bank, payer.ifsc, payer.vpa, payer.style)
         return self.in_receipt(identity, day, amount, numbers, with_ref)
 
-    def _card(self, spec: ClientSpec, inv: Invoice, settled: dict[str, date]) -> None:
+    def _card(self, spec: ClientSpec, inv: Invoice) -> None:
         rng = self.rng
         payout = add_business_days(inv.day + timedelta(days=rng.randint(0, 12)), 2)
         if payout > self.as_of or inv.disputed:
@@ -165,11 +160,8 @@ class Payments(StatementLines):
         entry = truth("card", spec.code, spec.code, True)
         entry["allocations"] = [allocation(inv, inv.amount - fee, fee, "card_fee")]
         self.add(row, payout, entry, [inv], bool(ref))
-        settled[inv.number] = payout
 
-    def _third_party(
-        self, spec: ClientSpec, group: list[Invoice], day: date, settled: dict
-    ) -> None:
+    def _third_party(self, spec: ClientSpec, group: list[Invoice], day: date) -> None:
         payer = self._third_party_payer(spec)
         amount = sum(inv.amount for inv in group)
         numbers = [inv.number for inv in group]
@@ -181,7 +173,6 @@ class Payments(StatementLines):
         entry = truth("third_party", spec.code, None, has_ref)
         entry["allocations"] = [allocation(inv, inv.amount) for inv in group]
         self.add(row, day, entry, group, has_ref)
-        settled.update((inv.number, day) for inv in group)
 
     def _third_party_payer(self, spec: ClientSpec) -> str | Payer:
         if spec.code not in self._third:
@@ -190,7 +181,7 @@ class Payments(StatementLines):
             )
         return self._third[spec.code]
 
-    def _partial(self, spec: ClientSpec, inv: Invoice, day: date, settled: dict[str, date]) -> None:
+    def _partial(self, spec: ClientSpec, inv: Invoice, day: date) -> None:
         rng = self.rng
         parts = instalments(rng, inv.amount, 1_000 if spec.currency == "JPY" else 10_000)
         complete = rng.random() >= 0.35
@@ -207,10 +198,8 @@ class Payments(StatementLines):
             entry = truth("partial", spec.code, spec.code, has_ref)
             entry["allocations"] = [allocation(inv, part)]
             self.add(row, when, entry, [inv], has_ref)
-            if complete and k == len(parts) - 1:
-                settled[inv.number] = when
 
-    def _overpay(self, spec: ClientSpec, inv: Invoice, day: date, settled: dict[str, date]) -> None:
+    def _overpay(self, spec: ClientSpec, inv: Invoice, day: date) -> None:
         rng = self.rng
         if spec.currency == "JPY":
             extra = rng.choice((1_000, 2_000, 5_000, 10_000, inv.tax or 1_000))
@@ -220,7 +209,6 @@ class Payments(StatementLines):
         entry = truth("overpay", spec.code, spec.code, has_ref)
         entry["allocations"] = [allocation(inv, inv.amount)]
         self.add(row, day, entry, [inv], has_ref)
-        settled[inv.number] = day
 
 
 def _deducted(payer: ClientSpec, inv: Invoice) -> dict:
