@@ -101,7 +101,7 @@ def mark_equal_amounts(invoices: list[Invoice], drafts: list[Draft]) -> None:
     by_amount: dict[int, list[Invoice]] = {}
     for inv in invoices:
         by_amount.setdefault(inv.amount, []).append(inv)
-    amount_of = {inv.number: inv.amount for inv in invoices}
+    amount_of = {inv.number: inv.amount for inv in invoices}  # drafts pay only these
     covered: dict[str, int] = {}
     settled: dict[str, date] = {}  # as the person sees it
     for draft in sorted(drafts, key=lambda d: d.day):
@@ -111,7 +111,7 @@ def mark_equal_amounts(invoices: list[Invoice], drafts: list[Draft]) -> None:
         for alloc in draft.truth["allocations"]:
             number = alloc["invoice_no"]
             covered[number] = covered.get(number, 0) + alloc["applied"] + alloc["deduction"]
-            if number in amount_of and covered[number] >= amount_of[number]:
+            if covered[number] >= amount_of[number]:
                 settled.setdefault(number, draft.day)
 
 
@@ -121,7 +121,7 @@ def _judge_equal_amount(
     if draft.truth["kind"] not in AMBIGUOUS_KINDS or draft.has_ref or len(draft.invoices) != 1:
         return
     paid = draft.invoices[0]
-    same = by_amount.get(paid.amount, [])
+    same = by_amount[paid.amount]
     if len(same) < 2:
         return
     open_ = [o for o in same if o.day <= draft.day and settled.get(o.number, date.max) >= draft.day]
