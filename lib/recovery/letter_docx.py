@@ -94,8 +94,10 @@ def render_docx(content: dict[str, Any]) -> bytes:
         _line(document, text, after=6)
     if ja:
         _line(document, "記", size=11, align="C", after=4)
-    _table(document, content["headings"], content["rows"], right_from=3)
-    _table(document, content["totals_headings"], content["totals_rows"], right_from=1)
+    _table(document, content["headings"], content["rows"], content["right_from"])
+    _table(
+        document, content["totals_headings"], content["totals_rows"], content["totals_right_from"]
+    )
     if content["interest_note"]:
         _line(document, content["interest_note"], size=9, after=6)
     _line(document, content["pay_by_line"], size=11.5, bold=True, after=6)

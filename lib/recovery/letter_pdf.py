@@ -39,9 +39,9 @@ def draw_letter(pdf: Pdf, content: dict[str, Any]) -> None:
     if ja:
         pdf.line_of("記", size=11, align="C", gap=2)
     widths = TABLE_WIDTHS.get(len(content["headings"]))
-    money_cols = range(3, len(content["headings"]))
+    money_cols = range(content["right_from"], len(content["headings"]))
     pdf.grid(content["headings"], content["rows"], widths, right=money_cols)
-    totals_cols = range(1, len(content["totals_headings"]))
+    totals_cols = range(content["totals_right_from"], len(content["totals_headings"]))
     widths_t = (30, 40, 40, 40) if len(content["totals_headings"]) == 4 else (30, 50)
     pdf.grid(
         content["totals_headings"], content["totals_rows"], widths_t, right=totals_cols, size=9

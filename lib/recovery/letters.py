@@ -176,25 +176,10 @@ def draft(
         "signatory": [fields["signatory_name"], fields["signatory_title"], fs.company_name],
     }
     problems = _problems(case, lines, totals, deadline, on, fs)
-    cautions = []
-    if not (client.get("address") or "").strip():
-        # A letter can still go by email, but a formal notice usually goes by post too.
-        cautions.append(
-            "the client has no postal address on file, so the letter shows only its name; "
-            "add the address on the client page to print it on the letter"
-        )
     return Draft(
-        kind,
-        language,
-        on,
-        deadline,
-        letter_no,
-        content,
-        totals,
-        rs.interest_rate_bp,
-        problems,
-        cautions,
-    )
+        kind, language, on, deadline, letter_no, content, totals, rs.interest_rate_bp, problems,
+        _cautions(client),
+    )  # fmt: skip
 
 
 def _problems(case, lines, totals, deadline, on, fs) -> list[str]:
@@ -211,6 +196,16 @@ def _problems(case, lines, totals, deadline, on, fs) -> list[str]:
                 f"no bank details for {cur}: the lead sets them on Reminder policy → Our details"
             )
     return problems
+
+
+def _cautions(client: dict[str, Any]) -> list[str]:
+    # A letter can still go by email, but a formal notice usually goes by post too.
+    if (client.get("address") or "").strip():
+        return []
+    return [
+        "the client has no postal address on file, so the letter shows only its name; "
+        "add the address on the client page to print it on the letter"
+    ]
 
 
 def _joined(totals: dict[str, dict[str, int]], key: str) -> str:
@@ -248,7 +243,15 @@ def _table(lines: list[dict], totals: dict, language: str, with_interest: bool) 
     for cur, t in sorted(totals.items()):
         values = [format_money(t[k], cur) for k in ("outstanding", "interest", "total")]
         t_rows.append([cur, *values] if with_interest else [cur, values[0]])
-    return {"headings": headings, "rows": rows, "totals_headings": t_head, "totals_rows": t_rows}
+    # Columns from these on hold amounts and days: every rendering aligns them right.
+    return {
+        "headings": headings,
+        "rows": rows,
+        "right_from": 3,
+        "totals_headings": t_head,
+        "totals_rows": t_rows,
+        "totals_right_from": 1,
+    }
 
 
 def _interest_note(rate: str, language: str) -> str:

@@ -96,7 +96,6 @@ def _draft(case: dict, me: Actor, as_of: date) -> None:
 
 
 def _money_table(headings: list[str], rows: list[list[str]], right_from: int) -> None:
-    # Amounts line up on the right, as in the PDF and Word letters.
     config = {h: st.column_config.TextColumn(h, alignment="right") for h in headings[right_from:]}
     st.dataframe(pd.DataFrame(rows, columns=headings), hide_index=True, column_config=config)
 
@@ -115,8 +114,10 @@ def _preview(content: dict) -> None:
             st.markdown(plain(text))
         if content["language"] == "ja":
             st.markdown("記")
-        _money_table(content["headings"], content["rows"], right_from=3)
-        _money_table(content["totals_headings"], content["totals_rows"], right_from=1)
+        _money_table(content["headings"], content["rows"], content["right_from"])
+        _money_table(
+            content["totals_headings"], content["totals_rows"], content["totals_right_from"]
+        )
         if content["interest_note"]:
             st.caption(plain(content["interest_note"]))
         st.markdown(f"**{plain(content['pay_by_line'])}**")
