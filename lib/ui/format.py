@@ -130,25 +130,17 @@ def show(
         st.info(empty)
         return None
     frame = table(rows, columns)
+    # A blank, not a grey "None", where a cell has nothing (no days late, for one).
+    shared = {
+        "hide_index": True,
+        "column_config": column_config(columns),
+        "height": height,
+        "key": key,
+        "placeholder": "",
+    }
     if not select:
-        st.dataframe(
-            frame,
-            hide_index=True,
-            column_config=column_config(columns),
-            height=height,
-            key=key,
-            placeholder="",
-        )
+        st.dataframe(frame, **shared)
         return None
-    event = st.dataframe(
-        frame,
-        hide_index=True,
-        column_config=column_config(columns),
-        height=height,
-        key=key,
-        placeholder="",  # a blank, not a grey "None", where nothing is late
-        on_select="rerun",
-        selection_mode="single-row",
-    )
+    event = st.dataframe(frame, on_select="rerun", selection_mode="single-row", **shared)
     picked = event.selection.rows if event else []
     return picked[0] if picked else None

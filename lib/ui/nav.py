@@ -36,7 +36,7 @@ PAGES: tuple[PageSpec, ...] = (
     # is on survives the sign-in run, so a per-role default would show the lead Today after
     # signing in and Home after a reload.
     # The default page is served at "/" but still reserves its own path; /today itself is
-    # the hidden page below, so that a bookmarked or linked /today opens Today.
+    # a hidden page (LANDING_LINK), so that a bookmarked or linked /today opens Today.
     PageSpec("pages/today_page.py", "Today", ":material/call:", "view", "Work", "today-page",
              True),
     PageSpec("pages/home_page.py", "Home", ":material/home:", "view", "Work", "home"),
@@ -71,6 +71,8 @@ PAGES: tuple[PageSpec, ...] = (
              "backups"),
 )
 # fmt: on
+LANDING = next(spec for spec in PAGES if spec.default)
+LANDING_LINK = "today"  # the landing page's own path is taken by its spec, served at "/"
 
 
 def visible_pages(actor: Actor | None) -> list[PageSpec]:
@@ -94,14 +96,14 @@ def navigation(actor: Actor | None) -> dict[str, list[st.Page]]:
             visibility="visible" if visible else "hidden",
         )
         sections.setdefault(spec.section, []).append(page)
-    sections[PAGES[0].section].append(
-        st.Page(_open_today, title=PAGES[0].title, url_path="today", visibility="hidden")
+    sections[LANDING.section].append(
+        st.Page(_open_landing, title=LANDING.title, url_path=LANDING_LINK, visibility="hidden")
     )
     return sections
 
 
-def _open_today() -> None:
-    st.switch_page(PAGES[0].path)
+def _open_landing() -> None:
+    st.switch_page(LANDING.path)
 
 
 def pages_folder_mode() -> bool:
