@@ -128,6 +128,40 @@ def test_same_file_twice_adds_nothing(db, collector):
     assert db["invoices"].count == 1
 
 
+def test_an_invoice_number_twice_in_one_file_is_kept_once(db, collector):
+    row = ["A-1", "C1", "Alpha", date(2025, 4, 1), date(2025, 4, 30), 1000, 0, "JPY"]
+    changed = ["A-1", "C1", "Alpha", date(2025, 4, 1), date(2025, 4, 30), 1200, 0, "JPY"]
+    result = invoices(db, collector, ledger(row, row, changed))
+    assert (result.imported, result.duplicates) == (1, 1)
+    assert [(e.row, e.column) for e in result.rejected] == [(7, "invoice number")]
+    assert "appears twice in this file with different values (first at row 5)" in (
+        result.rejected[0].reason
+    )
+    assert db.execute("SELECT amount FROM invoices").fetchone()[0] == 1000
+
+
+def test_a_bad_value_repeated_down_a_column_rejects_every_row_it_is_on(db, collector):
+    # Many repeats of one cell take the parse-each-distinct-value-once path.
+    good = [[f"A-{n}", "C1", "Alpha", date(2025, 4, 1), date(2025, 4, 30), 100, 0, "JPY"]
+            for n in range(8)]  # fmt: skip
+    bad = [[f"B-{n}", "C1", "Alpha", date(2025, 4, 1), date(2025, 4, 30), 100, 0, "XYZ"]
+           for n in range(8)]  # fmt: skip
+    result = invoices(db, collector, ledger(*good, *bad))
+    assert result.imported == 8
+    assert [e.row for e in result.rejected] == list(range(13, 21))
+    assert all("unknown currency 'XYZ'" in e.reason for e in result.rejected)
+
+
+def test_a_column_mixing_numbers_and_flags_is_read_cell_by_cell(db, collector):
+    # 1 == 1.0 == True in Python: a set of such cells would read the flag as the number.
+    rows = [[f"A-{n}", code, "Alpha", date(2025, 4, 1), date(2025, 4, 30), 100, 0, "JPY"]
+            for n, code in enumerate([1] * 8 + [1.0, True])]  # fmt: skip
+    assert invoices(db, collector, ledger(*rows)).imported == 10
+    codes = db.execute("SELECT client_code, COUNT(*) FROM invoices JOIN clients c"
+                       " ON c.id = client_id GROUP BY 1 ORDER BY 1").fetchall()  # fmt: skip
+    assert codes == [("1", 9), ("TRUE", 1)]
+
+
 def test_reimported_ledger_updates_changed_fields_and_audits_each_change(db, collector):
     invoices(
         db,

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from lib.importing.columns import field as field_decl
@@ -114,6 +115,7 @@ class Parsed:
 
 
 _REMEMBERED = frozenset({str, date, datetime})
+_REPEATABLE = _REMEMBERED | {type(None)}
 _SEEN_LIMIT = 20_000
 
 
@@ -126,6 +128,8 @@ class Columns:
         self.index = {name: col for col, name in mapping.items()}
         self.ctx = ctx
         self.failed: dict[int, tuple[str, str]] = {}
+        # Workbooks give rows of equal width; CSV rows are trimmed and may be shorter.
+        self.width = min(map(len, body), default=0)
 
     def has(self, name: str) -> bool:
         return name in self.index
@@ -134,6 +138,8 @@ class Columns:
         col = self.index.get(name)
         if col is None:
             return [None] * self.n
+        if col < self.width:
+            return list(map(itemgetter(col), self.body))
         return [r[col] if col < len(r) else None for r in self.body]
 
     def fail(self, row: int, name: str, reason: str) -> None:
@@ -157,6 +163,33 @@ class Columns:
         return out
 
     def _convert_each(self, name: str, parse: Callable[[Any], Any], values: list) -> list[Any]:
+        kinds = set(map(type, values))
+        if kinds <= _REPEATABLE:
+            distinct = set(values)
+            if len(distinct) * 4 <= len(values):
+                return self._convert_distinct(name, parse, values, distinct)
+        return self._convert_cells(name, parse, values)
+
+    def _convert_distinct(
+        self, name: str, parse: Callable[[Any], Any], values: list, distinct: set
+    ) -> list[Any]:
+        # A column of repeated codes, names, flags or dates: parse each distinct cell once and
+        # look the rest up, without a Python step per cell. Safe only for types that never
+        # equal a cell of another type (1 == 1.0 == True would mix up the set).
+        parsed: dict[object, Any] = {}
+        errors: dict[object, str] = {}
+        for value in distinct:
+            try:
+                parsed[value] = parse(value)
+            except (ParseError, ValueError) as exc:
+                parsed[value], errors[value] = None, str(exc)
+        if errors:
+            for i, value in enumerate(values):
+                if value in errors:
+                    self.fail(i, name, errors[value])
+        return list(map(parsed.__getitem__, values))
+
+    def _convert_cells(self, name: str, parse: Callable[[Any], Any], values: list) -> list[Any]:
         # A ledger repeats its dates, codes and flags thousands of times: each distinct text
         # or date cell is parsed once. Only those types are remembered, because they never
         # equal a cell of another type (1 == 1.0 == True would mix up a dict).

@@ -50,6 +50,8 @@ def lookup(
 
 def first_occurrences(records: list[dict], key: str, out: Outcome, what: str) -> list[dict]:
     """Drop repeats of ``key`` within one file: identical repeats are duplicates, others errors."""
+    if len({rec[key] for rec in records}) == len(records):
+        return records  # the usual file: no key twice, nothing to compare
     seen: dict[str, dict] = {}
     kept = []
     for rec in records:
