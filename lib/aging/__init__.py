@@ -301,8 +301,10 @@ def aging_groups(
     names = {r[0]: r[1:] for r in db.execute(CLIENT_NAMES)} if by in ("client", "parent") else {}
     width = len(buckets.labels())
     rows: dict[tuple[str, str], dict[str, Any]] = {}
+    # The group first: SQLite sorts 100,000 rows by these keys, and an integer client id
+    # compares faster than the currency text (a quarter of the query's time).
     for cur, group, bucket, amount, count, first_due, *overdue_part in db.execute(
-        sql + " GROUP BY 1, 2, 3", params
+        sql + " GROUP BY 2, 3, 1", params
     ):
         if by_due:
             overdue_part = [amount, count, first_due] if bucket else [0, 0, None]
