@@ -18,11 +18,13 @@ OPENED = date(2026, 6, 1)
 LEAD = Actor("lead1", "lead", name="Asha Lead")
 
 
-def ledger(db: Database) -> dict[str, int]:
+def ledger(db: Database, team: bool = True) -> dict[str, int]:
     """A Japanese client with two overdue JPY invoices and one INR invoice, our bank details,
-    and users lead1 (lead), priya (collector) and ravi (intern)."""
+    and (with ``team``; an app database has its own) users lead1 (lead), priya (collector)
+    and ravi (intern)."""
     for username, role in (("lead1", "lead"), ("priya", "collector"), ("ravi", "intern")):
-        make_user(db, username, role)
+        if team:
+            make_user(db, username, role)
     client = make_client(
         db,
         client_code="JP0100",

@@ -52,3 +52,28 @@ def test_the_chart_has_bars_for_the_forecast_and_a_line_for_what_came(ledger):
 def test_an_empty_book_expects_nothing(app_db):
     at = open_app("priya", PAGE)
     assert any("No money is expected" in i.value for i in at.info)
+
+
+def test_settlement_instalments_are_counted_and_shown_apart(app_db):
+    from datetime import date
+
+    from recovery_data import LEAD, ledger, open_case
+
+    from lib.recovery.settlements import record_settlement
+
+    db = connect(app_db)
+    ids = ledger(db, team=False)
+    case = open_case(db, ids, "ab")
+    agreed = date(2026, 6, 10)
+    plan = [(date(2026, 7, 10), 100_000), (date(2026, 8, 10), 200_000)]
+    record_settlement(db, LEAD, case, "JPY", 300_000, agreed, plan, "2 monthly", agreed)
+    db.close()
+    at = open_app("asha", PAGE, query={"as_of": "2026-06-20"})
+    # no instalment decided yet anywhere: the team's default record of 60% of both
+    # instalments (July and August are within 8 weeks); the case's invoices bring nothing
+    # else, as a client in recovery is not expected to pay on its usual rhythm
+    assert [s.value for s in at.subheader][0] == "Japanese yen (JPY)"
+    first = {m.label: m.value for m in at.metric[:4]}
+    assert first["Of which from settlements"] == "¥180,000"
+    assert first["Expected in the next 8 weeks"] == "¥180,000"
+    assert any("settlement instalments" in c.value for c in at.caption)

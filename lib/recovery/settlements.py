@@ -287,3 +287,20 @@ def missed_by_case(db: Database, as_of: date) -> dict[int, int]:
         if missed:
             found[s["case_id"]] = found.get(s["case_id"], 0) + missed
     return found
+
+
+def live_on(db: Database, as_of: date) -> list[dict[str, Any]]:
+    """The settlements live on ``as_of`` (agreed by then, not cancelled by then), each with
+    its case's ``client_id`` and ``instalments`` judged on that day."""
+    grace = followup_settings(db).grace_days
+    rows = list(
+        db.query(
+            "SELECT s.*, k.client_id FROM settlements s JOIN cases k ON k.id = s.case_id"
+            " WHERE s.agreed_on <= :day AND (s.cancelled_on IS NULL OR s.cancelled_on > :day)"
+            " ORDER BY s.id",
+            {"day": as_of.isoformat()},
+        )
+    )
+    for row in rows:
+        row["instalments"] = instalments(db, row, as_of, grace)
+    return rows

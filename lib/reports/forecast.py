@@ -10,7 +10,9 @@ as one invoice's worth of history. Pending
 promises come in on their promised dates, scaled by the client's record of keeping
 promises; the invoices they cover are forecast only for the part not expected from the
 promise. Disputed invoices and invoices in a recovery case are left out (not expected within
-8 weeks). Amounts are cash: the client's usual share of deductions (TDS, fees) is taken off.
+8 weeks), except that a case's settlement instalments come in on their due dates, scaled by
+the case's record of paying them (:mod:`lib.reports.forecast_settlements`). Amounts are cash:
+the client's usual share of deductions (TDS, fees) is taken off.
 
 The forecast covers the invoices open on ``as_of``; bills raised later are not in it, and
 "actual" receipts for comparison are the cash applied to those same invoices.
@@ -30,6 +32,7 @@ from lib.aging import Buckets, aging_items
 from lib.clients import SEGMENTS
 from lib.followups.promises import promises
 from lib.followups.settings import load as followup_settings
+from lib.reports.forecast_settlements import settlement_receipts
 from lib.reports.periods import weeks_ahead
 from lib.reports.team_measures import RESOLVED, cases_as_of, kept_share
 
@@ -225,16 +228,18 @@ def _promise_record(db: Database, as_of: date) -> tuple[dict[int, float], list[d
 
 def forecast(db: Database, as_of: date, weeks: int = WEEKS) -> list[dict[str, Any]]:
     """Expected receipts per week after ``as_of``: rows of week (1..), week_start,
-    currency, client_id, client_code, client_name, owner, source (history or promise) and
-    amount in minor units (whole units, rounded)."""
+    currency, client_id, client_code, client_name, owner, source (history, promise or
+    settlement) and amount in minor units (whole units, rounded)."""
     windows = weeks_ahead(as_of, weeks)
     items = aging_items(db, as_of, Buckets())
     habit = habits(db, as_of)
     kept, pending = _promise_record(db, as_of)
-    in_case = {
-        i for case in cases_as_of(db, as_of) if case["open_then"] for i in case["invoice_ids"]
-    }
+    cases = [case for case in cases_as_of(db, as_of) if case["open_then"]]
+    in_case = {i for case in cases for i in case["invoice_ids"]}
     out: dict[tuple, float] = defaultdict(float)
+    agreed = settlement_receipts(db, as_of, {case["id"] for case in cases}, weeks)
+    for (week, currency, client_id), amount in agreed.items():
+        out[(week, currency, client_id, "settlement")] += amount
     meta: dict[int, dict[str, Any]] = {}
     promised: dict[tuple[int, str], float] = defaultdict(float)
     for p in pending:

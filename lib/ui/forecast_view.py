@@ -23,7 +23,9 @@ METHOD = (
     "(recent invoices weigh more; a client with little history leans on its segment), "
     "pending promises on their dates scaled by the client's record of keeping them, less "
     "the client's usual deductions. Disputed invoices and invoices in a recovery case are "
-    "not expected within 8 weeks. Bills raised after the day are not in the forecast."
+    "not expected within 8 weeks, except a case's settlement instalments: they come on "
+    "their due dates, scaled by how the case has kept its instalments so far. Bills raised "
+    "after the day are not in the forecast."
 )
 
 
@@ -57,12 +59,16 @@ def ahead(as_of: date, currency: str) -> list[dict[str, Any]]:
         mine = [r for r in rows if r["currency"] == cur]
         total = sum(r["amount"] for r in mine)
         promised = sum(r["amount"] for r in mine if r["source"] == "promise")
+        agreed = sum(r["amount"] for r in mine if r["source"] == "settlement")
         st.subheader(f"{CURRENCIES[cur].name} ({cur})")
-        a, b, c = st.columns(3)
+        a, b, c, d = st.columns(4)
         a.metric("Expected in the next 8 weeks", fmt.money(total, cur))
         b.metric("Of which from promises", fmt.money(promised, cur))
+        c.metric("Of which from settlements", fmt.money(agreed, cur),
+                 help="Instalments agreed in recovery cases, scaled by how each case has "
+                      "kept its instalments so far")  # fmt: skip
         first = sum(r["amount"] for r in mine if r["week"] == 1)
-        c.metric("Expected this coming week", fmt.money(first, cur))
+        d.metric("Expected this coming week", fmt.money(first, cur))
         chart = forecast_chart([w for w in weeks if w["currency"] == cur], cur)
         st.altair_chart(chart, width="stretch", key=f"fc-ahead-{cur}")
     st.caption(METHOD)
