@@ -122,8 +122,8 @@ def main() -> None:
     big = ledger(100_000, 200_000, args.rebuild)
     small = ledger(1_000, 2_000, args.rebuild)
     aging_s = bench_aging(big, args.runs)
-    small_cold, small_warm = page_run(small, 3)
-    big_cold, big_warm = page_run(big, 3)
+    small_cold, small_warm = page_run(small, args.runs)
+    big_cold, big_warm = page_run(big, args.runs)
     ratio = big_cold / small_cold
     print(f"Aging page (AppTest), 1,000 open invoices: cold {small_cold:.2f} s, warm"
           f" {small_warm:.2f} s")  # fmt: skip
