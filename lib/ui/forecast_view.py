@@ -66,7 +66,8 @@ def ahead(as_of: date, currency: str) -> list[dict[str, Any]]:
         b.metric("Of which from promises", fmt.money(promised, cur))
         c.metric("Of which from settlements", fmt.money(agreed, cur),
                  help="Instalments agreed in recovery cases, scaled by how each case has "
-                      "kept its instalments so far")  # fmt: skip
+                      "kept its instalments so far: a case that has missed every instalment "
+                      "adds nothing")  # fmt: skip
         first = sum(r["amount"] for r in mine if r["week"] == 1)
         d.metric("Expected this coming week", fmt.money(first, cur))
         chart = forecast_chart([w for w in weeks if w["currency"] == cur], cur)
