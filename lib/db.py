@@ -29,9 +29,6 @@ LOCK_RETRIES = 4
 migrations = Migrations("kaishu")
 
 
-MMAP_BYTES = 256 * 2**20
-
-
 def db_path(path: str | os.PathLike[str] | None = None) -> Path:
     """The database file: ``path`` if given, else ``$KAISHU_DB``, else ``data/kaishu.db``."""
     return Path(path or os.environ.get("KAISHU_DB") or DEFAULT_DB)
@@ -54,10 +51,6 @@ def connect(path: str | os.PathLike[str] | None = None, migrate: bool = True) ->
     if target != ":memory:":
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        # Each script run opens a fresh connection with an empty page cache; reading the file
-        # through a memory map takes its pages straight from the system's cache instead of
-        # copying each one (a report over 100,000 invoices starts a tenth faster).
-        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     db = Database(conn)
     db._kaishu_path = str(Path(target).resolve()) if target != ":memory:" else None
     if migrate:
