@@ -33,7 +33,7 @@ from lib.clients import SEGMENTS
 from lib.followups.promises import promises
 from lib.followups.settings import load as followup_settings
 from lib.reports.forecast_settlements import settlement_receipts
-from lib.reports.periods import weeks_ahead
+from lib.reports.periods import week_index, weeks_ahead
 from lib.reports.team_measures import RESOLVED, cases_as_of, kept_share
 
 WEEKS = 8
@@ -246,7 +246,7 @@ def forecast(db: Database, as_of: date, weeks: int = WEEKS) -> list[dict[str, An
         rate = kept.get(p["client_id"], kept[0])
         first = p["verdict"].next_due_on or ""
         for due_on, amount in p["instalments"]:
-            week = max(0, (date.fromisoformat(due_on) - as_of).days - 1) // 7
+            week = week_index(as_of, date.fromisoformat(due_on))
             if week >= weeks or due_on < first:
                 continue  # beyond the horizon, or already covered by what came
             left = p["verdict"].next_due_amount if due_on == first else amount

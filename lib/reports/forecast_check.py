@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from lib.aging import Buckets, aging_items
 from lib.reports.forecast import WEEKS, forecast
-from lib.reports.periods import weeks_ahead
+from lib.reports.periods import week_index, weeks_ahead
 
 ACTUAL = """
 SELECT i.currency, a.effective_date, SUM(a.amount) FROM allocations a
@@ -29,10 +29,6 @@ SELECT i.currency, a.effective_date, SUM(a.amount) FROM allocations a
    AND i.invoice_date <= :origin AND i.voided_at IS NULL
  GROUP BY 1, 2
 """
-
-
-def _week(origin: date, day: date) -> int:
-    return max(0, (day - origin).days - 1) // 7
 
 
 def actuals(db: Database, origin: date, until: date, weeks: int = WEEKS) -> dict:
@@ -48,7 +44,7 @@ def actuals(db: Database, origin: date, until: date, weeks: int = WEEKS) -> dict
     }
     out: dict[tuple[int, str], int] = defaultdict(int)
     for currency, day, amount in db.execute(ACTUAL, params):
-        out[(_week(origin, date.fromisoformat(day)), currency)] += amount
+        out[(week_index(origin, date.fromisoformat(day)), currency)] += amount
     for week in range(len(windows)):
         for currency in {c for _, c in out}:
             out.setdefault((week, currency), 0)
@@ -63,7 +59,7 @@ def naive(db: Database, origin: date, weeks: int = WEEKS, overdue: bool = True) 
         due = date.fromisoformat(item["due_date"])
         if due <= origin and not overdue:
             continue
-        week = _week(origin, due)
+        week = week_index(origin, due)
         if week < weeks:
             out[(week, item["currency"])] += item["outstanding"]
     return dict(out)

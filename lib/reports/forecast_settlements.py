@@ -20,6 +20,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from lib.recovery.settlements import Instalment, live_on
+from lib.reports.periods import week_index
 
 PRIOR = 2.0
 DEFAULT_KEPT = 0.6
@@ -47,7 +48,7 @@ def settlement_receipts(
         rate = (sum(own) + PRIOR * team) / (len(own) + PRIOR)
         for instalment in s["instalments"]:
             unpaid = instalment.amount - instalment.paid
-            week = max(0, (date.fromisoformat(instalment.due_on) - as_of).days - 1) // 7
+            week = week_index(as_of, date.fromisoformat(instalment.due_on))
             if unpaid > 0 and week < weeks:
                 out[(week, s["currency"], s["client_id"])] += unpaid * rate
     return dict(out)

@@ -64,6 +64,12 @@ def weeks_ahead(as_of: date, count: int) -> list[tuple[date, date]]:
     ]
 
 
+def week_index(as_of: date, day: date) -> int:
+    """Which of the weeks after ``as_of`` (:func:`weeks_ahead`, from 0) holds ``day``; a day
+    on or before ``as_of`` counts in the first."""
+    return max(0, (day - as_of).days - 1) // 7
+
+
 def dmy(day: date | str) -> str:
     """DD/MM/YYYY, the way the team writes dates."""
     value = date.fromisoformat(day) if isinstance(day, str) else day
