@@ -34,7 +34,7 @@ from lib.followups.promises import promises
 from lib.followups.settings import load as followup_settings
 from lib.reports.forecast_settlements import settlement_receipts
 from lib.reports.periods import week_index, weeks_ahead
-from lib.reports.team_measures import RESOLVED, cases_as_of, kept_share
+from lib.reports.team_measures import RESOLVED, cases_as_of, kept_share, pooled_records
 
 WEEKS = 8
 HISTORY_DAYS = 540
@@ -43,7 +43,6 @@ HALF_LIFE_DAYS = 180.0
 # demo ledger, 1 to 8 change the error by about a point; 1 lets a client's habit show soonest.
 PRIOR_WEIGHT = 1.0
 PROMISE_PRIOR = 2.0  # and the team's promise record as this many of the client's promises
-DEFAULT_KEPT = 0.6
 
 
 @dataclass
@@ -216,11 +215,7 @@ def _promise_record(db: Database, as_of: date) -> tuple[dict[int, float], list[d
     for p in everything:
         if p["verdict"].state in RESOLVED:
             shares[p["client_id"]].append(kept_share(p["verdict"]))
-    flat = [s for v in shares.values() for s in v]
-    team = sum(flat) / len(flat) if flat else DEFAULT_KEPT
-    kept = {
-        c: (sum(v) + PROMISE_PRIOR * team) / (len(v) + PROMISE_PRIOR) for c, v in shares.items()
-    }
+    team, kept = pooled_records(shares, PROMISE_PRIOR)
     kept[0] = team  # clients without a record
     pending = [p for p in everything if p["verdict"].state == "pending"]
     return kept, pending

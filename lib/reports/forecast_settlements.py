@@ -8,8 +8,8 @@ and when. Each instalment's unpaid part on the day (what the money received sinc
 agreement has not covered) is expected in the week it falls due; an instalment already due
 or missed is expected in the first week. Each is multiplied by the case's record: the share
 of its instalments decided so far (paid, paid late or missed) that was paid, pooled with the
-record of every live settlement counted as ``PRIOR`` instalments. With no record anywhere yet,
-the team's record is taken as ``DEFAULT_KEPT``.
+record of every live settlement counted as ``PRIOR`` instalments
+(:func:`lib.reports.team_measures.pooled_records`, as for promises).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from sqlite_utils import Database
 
 from lib.recovery.settlements import Instalment, live_on
 from lib.reports.periods import week_index
+from lib.reports.team_measures import pooled_records
 
 PRIOR = 2.0
-DEFAULT_KEPT = 0.6
 _DECIDED = ("paid", "paid_late", "missed")
 
 
@@ -38,14 +38,12 @@ def settlement_receipts(
     """Expected cash per (week index, currency, client id) from the live settlements of the
     cases in ``open_cases`` on ``as_of``, over the next ``weeks`` weeks."""
     settlements = live_on(db, as_of)
-    every = [share for s in settlements for share in kept_shares(s["instalments"])]
-    team = sum(every) / len(every) if every else DEFAULT_KEPT
+    _, rates = pooled_records({s["id"]: kept_shares(s["instalments"]) for s in settlements}, PRIOR)
     out: dict[tuple[int, str, int], float] = defaultdict(float)
     for s in settlements:
         if s["case_id"] not in open_cases:
             continue
-        own = kept_shares(s["instalments"])
-        rate = (sum(own) + PRIOR * team) / (len(own) + PRIOR)
+        rate = rates[s["id"]]
         for instalment in s["instalments"]:
             unpaid = instalment.amount - instalment.paid
             week = week_index(as_of, date.fromisoformat(instalment.due_on))

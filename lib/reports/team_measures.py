@@ -8,9 +8,9 @@ by :mod:`lib.followups.promises`; cancelled and still pending ones are left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -21,6 +21,8 @@ from lib.recovery import CLOSED_STAGES, OPEN_STAGES, STAGES
 from lib.reports.periods import month_key, months_back
 
 RESOLVED = ("kept", "partly_kept", "broken")
+DEFAULT_KEPT = 0.6  # the record assumed while nobody has yet kept or broken their word
+K = TypeVar("K", bound=Hashable)
 
 
 def kept_share(verdict: Any) -> float:
@@ -30,6 +32,15 @@ def kept_share(verdict: Any) -> float:
     if verdict.state == "partly_kept" and verdict.fallen_due:
         return min(1.0, verdict.paid / verdict.fallen_due)
     return 0.0
+
+
+def pooled_records(shares: Mapping[K, list[float]], prior: float) -> tuple[float, dict[K, float]]:
+    """The team's record, the mean of every share kept (``DEFAULT_KEPT`` when there is none),
+    and each key's own record pooled with the team's counted as ``prior`` of its entries: a
+    short record leans on the team, a long one on itself."""
+    every = [share for own in shares.values() for share in own]
+    team = sum(every) / len(every) if every else DEFAULT_KEPT
+    return team, {k: (sum(own) + prior * team) / (len(own) + prior) for k, own in shares.items()}
 
 
 def promise_stats(db: Database, as_of: date, months: int = 6) -> list[dict[str, Any]]:
