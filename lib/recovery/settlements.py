@@ -276,26 +276,22 @@ def case_settlements(db: Database, case_id: int, as_of: date) -> list[dict[str, 
 
 def missed_by_case(db: Database, as_of: date) -> dict[int, int]:
     """Open cases with a missed instalment on a live settlement: case id → how many."""
-    grace = followup_settings(db).grace_days
     found: dict[int, int] = {}
-    for s in db.query(
-        "SELECT s.* FROM settlements s JOIN cases k ON k.id = s.case_id"
-        " WHERE s.cancelled_on IS NULL AND k.closed_on IS NULL AND s.agreed_on <= ?",
-        [as_of.isoformat()],
-    ):
-        missed = sum(i.status == "missed" for i in instalments(db, s, as_of, grace))
-        if missed:
+    for s in live_on(db, as_of):
+        missed = sum(i.status == "missed" for i in s["instalments"])
+        if missed and not s["case_closed_on"]:
             found[s["case_id"]] = found.get(s["case_id"], 0) + missed
     return found
 
 
 def live_on(db: Database, as_of: date) -> list[dict[str, Any]]:
     """The settlements live on ``as_of`` (agreed by then, not cancelled by then), each with
-    its case's ``client_id`` and ``instalments`` judged on that day."""
+    its case's ``client_id`` and ``case_closed_on``, and its ``instalments`` judged that day."""
     grace = followup_settings(db).grace_days
     rows = list(
         db.query(
-            "SELECT s.*, k.client_id FROM settlements s JOIN cases k ON k.id = s.case_id"
+            "SELECT s.*, k.client_id, k.closed_on AS case_closed_on FROM settlements s"
+            " JOIN cases k ON k.id = s.case_id"
             " WHERE s.agreed_on <= :day AND (s.cancelled_on IS NULL OR s.cancelled_on > :day)"
             " ORDER BY s.id",
             {"day": as_of.isoformat()},
