@@ -11,10 +11,13 @@ from sqlite_utils import Database
 from lib.aging import open_items
 from lib.auth import Actor
 from lib.followups import settings as follow_settings
-from lib.recovery import cases
+from lib.matching.actions import Line, match
+from lib.recovery import cases, settlements
 from lib.recovery import settings as recovery_settings
 
 OPENED = date(2026, 6, 1)
+AGREED = date(2026, 6, 10)  # the settlement of the case opened on OPENED
+PLAN = [(date(2026, 7, 10), 100_000), (date(2026, 8, 10), 100_000), (date(2026, 9, 10), 100_000)]
 LEAD = Actor("lead1", "lead", name="Asha Lead")
 
 
@@ -98,3 +101,17 @@ def invariant_holds(db: Database, as_of: date = date(2030, 1, 1)) -> bool:
     return {c: v for c, v in open_total.items() if v} == {
         c: v for c, v in ledger_total.items() if v
     }
+
+
+def settle(db: Database, case: int, actor: Actor = LEAD, plan=PLAN, amount: int = 300_000) -> int:
+    """A JPY settlement of ``case`` agreed on ``AGREED``, in ``PLAN`` unless given another."""
+    return settlements.record_settlement(
+        db, actor, case, "JPY", amount, AGREED, plan, "3 monthly", AGREED
+    )
+
+
+def pay(db: Database, ids: dict[str, int], actor: Actor, amount: int, day: str, key="a") -> int:
+    """A JPY receipt on ``day`` matched in full to invoice ``key``."""
+    paid = receipt(db, amount, day)
+    match(db, actor, paid, [Line(ids[key], amount)])
+    return paid

@@ -3,7 +3,10 @@ an earlier forecast against what came, with the chart's spec."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+import recovery_data
 from conftest import open_app
 from reporting_builders import AS_OF, book, charts, titled
 
@@ -55,18 +58,12 @@ def test_an_empty_book_expects_nothing(app_db):
 
 
 def test_settlement_instalments_are_counted_and_shown_apart(app_db):
-    from datetime import date
-
-    from recovery_data import LEAD, ledger, open_case
-
-    from lib.recovery.settlements import record_settlement
-
     db = connect(app_db)
-    ids = ledger(db, team=False)
-    case = open_case(db, ids, "ab")
-    agreed = date(2026, 6, 10)
-    plan = [(date(2026, 7, 10), 100_000), (date(2026, 8, 10), 200_000)]
-    record_settlement(db, LEAD, case, "JPY", 300_000, agreed, plan, "2 monthly", agreed)
+    ids = recovery_data.ledger(db, team=False)
+    case = recovery_data.open_case(db, ids, "ab")
+    recovery_data.settle(
+        db, case, plan=[(date(2026, 7, 10), 100_000), (date(2026, 8, 10), 200_000)]
+    )
     db.close()
     at = open_app("asha", PAGE, query={"as_of": "2026-06-20"})
     # no instalment decided yet anywhere: the team's default record of 60% of both

@@ -7,15 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from recovery_data import LEAD, ledger, open_case, receipt
+from recovery_data import LEAD, ledger, open_case, pay, settle
 
-from lib.matching.actions import Line, match
-from lib.recovery.settlements import cancel_settlement, record_settlement
+from lib.recovery.settlements import cancel_settlement
 from lib.reports import forecast
 from lib.reports.forecast_settlements import settlement_receipts
-
-AGREED = date(2026, 6, 10)
-PLAN = [(date(2026, 7, 10), 100_000), (date(2026, 8, 10), 100_000), (date(2026, 9, 10), 100_000)]
 
 
 @pytest.fixture
@@ -26,14 +22,6 @@ def ids(db):
 @pytest.fixture
 def case(db, ids):
     return open_case(db, ids, "ab")
-
-
-def settle(db, case) -> int:
-    return record_settlement(db, LEAD, case, "JPY", 300_000, AGREED, PLAN, "3 monthly", AGREED)
-
-
-def pay(db, ids, collector, amount: int, day: str) -> None:
-    match(db, collector, receipt(db, amount, day), [Line(ids["a"], amount)])
 
 
 def test_a_kept_settlement_brings_its_next_instalments_in_full(db, ids, case, collector):

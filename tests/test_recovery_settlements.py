@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from recovery_data import LEAD, ledger, open_case, receipt
+from recovery_data import AGREED, LEAD, PLAN, ledger, open_case, pay, settle
 
 from lib.followups import settings as follow_settings
-from lib.matching.actions import Line, match, unmatch
+from lib.matching.actions import unmatch
 from lib.recovery import RecoveryError, cases
 from lib.recovery.board import list_cases, needs_me
 from lib.recovery.settlements import (
@@ -20,9 +20,6 @@ from lib.recovery.settlements import (
     record_settlement,
 )
 
-AGREED = date(2026, 6, 10)
-PLAN = [(date(2026, 7, 10), 100_000), (date(2026, 8, 10), 100_000), (date(2026, 9, 10), 100_000)]
-
 
 @pytest.fixture
 def ids(db):
@@ -32,16 +29,6 @@ def ids(db):
 @pytest.fixture
 def case(db, ids):
     return open_case(db, ids, "ab")
-
-
-def settle(db, case, actor=LEAD, plan=PLAN, amount=300_000):
-    return record_settlement(db, actor, case, "JPY", amount, AGREED, plan, "3 monthly", AGREED)
-
-
-def pay(db, ids, collector, amount, day, key="a"):
-    paid = receipt(db, amount, day)
-    match(db, collector, paid, [Line(ids[key], amount)])
-    return paid
 
 
 def test_the_waiver_is_what_is_outstanding_less_what_was_agreed(db, case, collector):
