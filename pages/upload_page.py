@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib.importing import ImportOptions
+from lib.importing import UPLOAD_TYPES, ImportOptions
 from lib.importing.history import history, rejected_rows, rejects_workbook
 from lib.money import CURRENCIES
 from lib.ui import format as fmt
@@ -19,15 +19,15 @@ KINDS = {
 me = guard("import", "Upload")
 st.title("Upload")
 st.caption(
-    "Drop Excel or CSV files as they come from the ERP, the bank or the card company. "
-    "Kaishu finds the header row, maps the columns, and never imports a line twice."
+    "Drop Excel or CSV files as they come from the ERP, the bank or the card company, or "
+    "the bank's own statement files: MT940, camt.053, OFX, and Zengin 振込入金通知 or "
+    "入出金取引明細. Kaishu finds the header row, maps the columns, and never imports a line "
+    "twice."
 )
 
 left, right = st.columns([2, 1])
 chosen = KINDS[left.selectbox("What are these files?", list(KINDS))]
-uploads = left.file_uploader(
-    "Files", type=["xlsx", "xlsm", "xls", "csv", "tsv", "txt"], accept_multiple_files=True
-)
+uploads = left.file_uploader("Files", type=list(UPLOAD_TYPES), accept_multiple_files=True)
 with right.expander("Statement options", expanded=True):
     currency = st.selectbox(
         "Currency when the file has no currency column", ["(from the file)", *CURRENCIES]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import csv_bytes, open_app
+from statement_files import MT940_INR
 
 from lib.db import connect
 
@@ -125,3 +126,17 @@ def test_interns_cannot_upload(app_db):
     at = open_app("ravi", "pages/upload_page.py")
     assert any("can't open Upload" in e.value for e in at.error)
     assert not at.file_uploader
+
+
+def test_bank_statement_in_mt940_is_read_like_a_spreadsheet(app_db):
+    at = upload(open_app("priya", "pages/upload_page.py"), "hdfc.sta", MT940_INR)
+    assert any("Bank or card statement" in m.value for m in at.markdown)
+    mapping = at.data_editor[0].value
+    fields = dict(zip(mapping["Column in the file"], mapping["Kaishu field"], strict=True))
+    assert fields["Credit"].startswith("Amount received") and fields["Payer"].startswith("Payer")
+    import_button(at).click().run()
+    assert not at.exception
+    counts = {m.label: m.value for m in at.metric}
+    assert counts["Added"] == "1"
+    (receipt,) = connect(app_db).query("SELECT amount, currency, reference FROM receipts")
+    assert receipt == {"amount": 25_000_000, "currency": "INR", "reference": "HDFC00123"}

@@ -34,11 +34,13 @@ from lib.importing.columns import (
     normalise_header,
 )
 from lib.importing.kinds import parse_rows
-from lib.importing.reader import FileError, Sheet, read_sheet
+from lib.importing.reader import FileError, Sheet
 from lib.importing.rows import ClientInfo, Context, Parsed, RowError, infer_orders
+from lib.importing.statements import read_upload
 from lib.importing.store import Outcome, store_clients, store_invoices, store_receipts
 
 __all__ = [
+    "UPLOAD_TYPES",
     "check_file",
     "FileError",
     "ImportOptions",
@@ -50,6 +52,10 @@ __all__ = [
     "save_preset",
 ]
 
+# What the upload box takes: workbooks, CSV, and statements in the banks' own formats
+# (MT940 .sta/.940, camt.053 .xml, OFX, Zengin .txt/.dat); the content decides, not the name.
+UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv", "tsv", "txt", "sta", "940", "mt940", "xml", "ofx",
+                "qfx", "dat")  # fmt: skip
 MAX_STORED_REJECTS = 10_000
 Progress = Callable[[float, str], None]
 _STORE = {"clients": store_clients, "invoices": store_invoices, "receipts": store_receipts}
@@ -137,7 +143,7 @@ def inspect_file(
     overrides: dict[str, str] | None = None,
 ) -> Inspection:
     """Read ``data`` and propose kind, header row and mapping; raise FileError if unreadable."""
-    table = read_sheet(data, file_name, sheet)
+    table = read_upload(data, file_name, sheet)
     kind = kind or detect_kind(table.rows)
     if kind is None:
         raise FileError(

@@ -1,0 +1,190 @@
+"""Bank statements in their own formats (MT940, camt.053, OFX, Zengin) through the receipts
+import: what lands, what is skipped, what is refused, and that a second upload adds nothing."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from conftest import SAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statement_files import MT940_INR, movement, notice, zengin
+
+from lib.importing import FileError, ImportOptions, import_file
+from lib.importing.statements import detect, read_upload
+from lib.importing.zengin import era_date
+
+STATEMENTS = SAMPLES / "statements"
+
+
+def receipts(db, actor, data: bytes, name: str):
+    return import_file(db, actor, data, name, ImportOptions(kind="receipts"))
+
+
+def stored(db) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT reference, receipt_date, value_date, currency, amount, payer_name, memo,"
+            " account FROM receipts ORDER BY id"
+        )
+    )
+
+
+def test_zengin_notice_lands_in_yen_with_the_kana_payer(db, collector):
+    data = zengin(
+        "01",
+        notice("000101", "081125", 108_890, "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ"),
+        notice("000102", "081126", 55_000, "ｽｽﾞｷ ｲﾁﾛｳ"),
+    )
+    result = receipts(db, collector, data, "nyukin.txt")
+    assert (result.imported, result.rejected) == (2, [])
+    first, second = stored(db)
+    assert first["receipt_date"] == "2026-11-25"  # 令和8年
+    assert (first["currency"], first["amount"]) == ("JPY", 108_890)
+    assert first["payer_name"] == "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ"
+    assert first["reference"] == "2026-11-25:000101"
+    assert "INV-2611-0042" in first["memo"] and "ﾐｽﾞﾎ" in first["memo"]
+    assert first["account"] == "1234567"
+    assert second["amount"] == 55_000
+    again = receipts(db, collector, zengin("01", notice("000102", "081126", 55_000, "ｽｽﾞｷ ｲﾁﾛｳ")),
+                     "nyukin-again.txt")  # fmt: skip
+    assert (again.imported, again.duplicates, len(stored(db))) == (0, 1, 2)
+
+
+def test_zengin_without_line_breaks_and_a_cancelled_notice(db, collector):
+    data = zengin(
+        "01",
+        notice("000201", "081127", 20_000, "ｻﾄｳ"),
+        notice("000202", "081127", 30_000, "ｻﾄｳ", cancel=True),
+        breaks=False,
+    )
+    result = receipts(db, collector, data, "nyukin.dat")
+    # The bank's 取消 withdraws money announced before: an outflow, never a receipt.
+    assert (result.imported, result.skipped_outflows) == (1, 1)
+    assert [r["amount"] for r in stored(db)] == [20_000]
+
+
+def test_zengin_movements_skip_withdrawals(db, collector):
+    data = zengin(
+        "03",
+        movement("00000011", "081128", 71_500, "ｶ)ﾀﾅｶｼｮｳｶｲ"),
+        movement("00000012", "081128", 3_300, "ﾃｽｳﾘﾖｳ", out=True),
+    )
+    result = receipts(db, collector, data, "meisai.txt")
+    assert (result.imported, result.skipped_outflows, result.rejected) == (1, 1, [])
+    assert stored(db)[0]["memo"].startswith("ﾌﾘｺﾐ")
+
+
+def test_zengin_transfer_request_is_refused_with_what_to_ask_for(db, collector):
+    data = (STATEMENTS / "zengin" / "kyash_zengin-go_sample_sougou_furikomi.txt").read_bytes()
+    with pytest.raises(FileError, match="総合振込.*振込入金通知"):
+        receipts(db, collector, data, "furikomi.txt")
+    assert stored(db) == []
+
+
+def test_zengin_damaged_record_names_it(db, collector):
+    data = zengin("01", notice("000301", "081130", 1_000, "ｻﾄｳ")[:150])
+    with pytest.raises(FileError, match="nyukin.txt: record 2: 150 bytes"):
+        receipts(db, collector, data, "nyukin.txt")
+
+
+def test_era_dates():
+    assert era_date("080401") == "2026-04-01"
+    assert era_date("010501") == "2019-05-01"
+    assert era_date("310430") == "2019-04-30"  # 平成31年
+    assert era_date("000000") is None
+    with pytest.raises(ValueError):
+        era_date("081399")
+
+
+def test_mt940_in_rupees_keeps_the_utr_and_skips_charges(db, collector):
+    result = receipts(db, collector, MT940_INR, "hdfc.sta")
+    assert (result.imported, result.skipped_outflows, result.rejected) == (1, 1, [])
+    (row,) = stored(db)
+    assert (row["currency"], row["amount"]) == ("INR", 25_000_000)  # ₹2,50,000.00 in paise
+    assert (row["receipt_date"], row["reference"]) == ("2026-11-30", "HDFC00123")
+    assert "INV2610-00412" in row["memo"]
+    assert row["account"] == "50200012345678"
+    assert receipts(db, collector, MT940_INR, "hdfc-again.sta").imported == 0
+
+
+def test_mt940_sample_zero_lines_left_out_and_debits_skipped(db, collector):
+    data = (STATEMENTS / "mt940" / "citi__mt940.txt").read_bytes()
+    sheet = read_upload(data, "citi.txt")
+    assert "2 lines of zero left out" in sheet.name
+    result = receipts(db, collector, data, "citi.txt")
+    assert (result.imported, result.skipped_outflows, result.rejected) == (0, 3, [])
+
+
+def test_statement_in_a_currency_kaishu_does_not_keep_is_rejected_row_by_row(db, collector):
+    data = (STATEMENTS / "mt940" / "betterplace__sepa_mt9401.sta").read_bytes()
+    result = receipts(db, collector, data, "sepa.sta")
+    assert result.imported == 0 and result.rejected
+    assert {e.column for e in result.rejected} == {"Currency"}
+    assert "unknown currency 'EUR'" in result.rejected[0].reason
+
+
+def test_ofx_sample_in_dollars(db, collector):
+    data = (STATEMENTS / "ofx" / "checking.ofx").read_bytes()
+    result = receipts(db, collector, data, "checking.ofx")
+    assert (result.imported, result.skipped_outflows) == (1, 2)
+    (row,) = stored(db)
+    assert (row["currency"], row["amount"], row["reference"]) == ("USD", 1, "0000486")
+    assert row["receipt_date"] == "2011-03-31"
+
+
+def test_camt053_entries_by_statement(db, collector):
+    data = (STATEMENTS / "camt" / "camt053.v2.multi.statement.xml").read_bytes()
+    sheet = read_upload(data, "camt.xml")
+    assert sheet.rows[1][:4] == ["Date", "Value Date", "Credit", "Debit"]
+    assert [r[2:4] for r in sheet.rows[2:]] == [["8.85", None], [None, "7.00"]]
+    v8 = read_upload((STATEMENTS / "camt" / "camt053.v8.xml").read_bytes(), "v8.xml")
+    (entry,) = v8.rows[2:]
+    assert entry[4] == "NAME NAME" and entry[6] == "AAAASESS-FP-CN_98765/01"
+    assert entry[8] == "NL26VAYB8060476890"
+
+
+CAMT_JPY = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
+<Acct><Id><Othr><Id>0011234567</Id></Othr></Id><Ccy>JPY</Ccy></Acct>
+<Ntry><Amt Ccy="JPY">108890</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-11-25</Dt></BookgDt>
+<AcctSvcrRef>MUFG-20261125-0001</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Pty>
+<Nm>ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ</Nm></Pty></Dbtr></RltdPties><RmtInf><Ustrd>0000611365</Ustrd></RmtInf>
+</TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="JPY">660</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2026-11-25</Dt></BookgDt>
+</Ntry></Stmt></BkToCstmrStmt></Document>"""
+
+
+def test_camt053_in_yen(db, collector):
+    result = receipts(db, collector, CAMT_JPY.encode(), "mufg.xml")
+    assert (result.imported, result.skipped_outflows, result.rejected) == (1, 1, [])
+    (row,) = stored(db)
+    assert (row["amount"], row["payer_name"], row["memo"]) == (108_890, "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ", "0000611365")
+
+
+def test_damaged_xml_and_entity_bombs_are_file_errors(db, collector):
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+        "<Document><!-- camt.053 --><x>&b;</x></Document>"
+    )
+    for data in (CAMT_JPY[:300].encode(), bomb.encode()):
+        with pytest.raises(FileError, match="mufg.xml: not a readable camt.053 file"):
+            receipts(db, collector, data, "mufg.xml")
+
+
+def test_ordinary_csv_is_not_taken_for_a_statement_format():
+    assert detect(b"Date,Narration,Credit\n01/11/2026,NEFT CR,1000\n") is None
+    assert detect(b"10012345678,x\n") is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    prefix=st.sampled_from(
+        [b"", b"101008120108110108113", b":20:X\n:61:", b"OFXHEADER:100\n<OFX>", b"<?xml camt.053"]
+    ),
+    body=st.binary(max_size=600),
+)
+def test_any_bytes_give_a_sheet_or_a_file_error(prefix, body):
+    with contextlib.suppress(FileError):
+        read_upload(prefix + body, "statement.txt")
