@@ -130,7 +130,8 @@ def test_interns_cannot_upload(app_db):
 
 def test_bank_statement_in_mt940_is_read_like_a_spreadsheet(app_db):
     at = upload(open_app("priya", "pages/upload_page.py"), "hdfc.sta", MT940_INR)
-    assert any("Bank or card statement" in m.value for m in at.markdown)
+    assert any("read from the bank's format (MT940 statement)" in m.value for m in at.markdown)
+    assert any("Check: 1 row ready · 1 outflow to skip." in s.value for s in at.success)
     mapping = at.data_editor[0].value
     fields = dict(zip(mapping["Column in the file"], mapping["Kaishu field"], strict=True))
     assert fields["Credit"].startswith("Amount received") and fields["Payer"].startswith("Payer")

@@ -39,6 +39,7 @@ class Sheet:
     sheet_names: list[str] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
+    statement: str | None = None  # a bank format read into this table ("MT940 statement")
 
 
 def read_sheet(data: bytes, file_name: str, sheet: str | None = None) -> Sheet:

@@ -87,7 +87,7 @@ def read_statement(data: bytes, file_name: str, kind: str) -> Sheet:
     if len(moved) < len(entries):
         # Zero lines are balance or information codes (BAI 010, 025 …), not money.
         title += f" ({len(entries) - len(moved)} lines of zero left out)"
-    return Sheet(title, [[title], HEADER, *(e.row() for e in moved)])
+    return Sheet(title, [[title], HEADER, *(e.row() for e in moved)], statement=title)
 
 
 def title_of(kind: str) -> str:

@@ -19,6 +19,7 @@ from lib.importing import (
     save_preset,
 )
 from lib.importing.history import rejects_workbook
+from lib.importing.statements import detect
 from lib.ui import format as fmt
 from lib.ui.context import db
 from lib.ui.mapping import edit_mapping
@@ -81,12 +82,20 @@ def upload_panel(
         try:
             found = inspect_file(db(), data, name, chosen)
         except FileError as exc:
-            st.error(
-                f"{fmt.plain(exc)}. Check that it is the export itself, saved as .xlsx or .csv."
+            hint = (
+                ""
+                if detect(data)
+                else " Check that it is the export itself, saved as .xlsx or .csv."
             )
+            st.error(f"{fmt.plain(exc)}.{hint}")
             return
+        where = (
+            f"read from the bank's format ({found.sheet.statement})"
+            if found.sheet.statement
+            else f"header on row {found.header_row + 1}"
+        )
         st.write(
-            f"**{KIND_NAMES[found.kind]}** · header on row {found.header_row + 1}"
+            f"**{KIND_NAMES[found.kind]}** · {where}"
             + (f" · preset “{found.preset}”" if found.preset else "")
             + (f" · account {found.account}" if found.account else "")
         )
@@ -137,11 +146,12 @@ def _dry_run(data: bytes, name: str, options: ImportOptions) -> None:
     except FileError as exc:
         st.error(str(exc))
         return
-    parts = [f"{check.imported:,} rows ready"]
+    parts = [f"{check.imported:,} row{'' if check.imported == 1 else 's'} ready"]
     if check.rejected:
         parts.append(f"{len(check.rejected):,} with problems")
     if check.skipped_outflows:
-        parts.append(f"{check.skipped_outflows:,} outflows to skip")
+        n = check.skipped_outflows
+        parts.append(f"{n:,} outflow{'' if n == 1 else 's'} to skip")
     (st.warning if check.rejected else st.success)("Check: " + " · ".join(parts) + ".")
     for warning in check.warnings:
         st.caption(warning)
