@@ -59,9 +59,10 @@ def test_zengin_without_line_breaks_and_a_cancelled_notice(db, collector):
         notice("000202", "081127", 30_000, "ｻﾄｳ", cancel=True),
         breaks=False,
     )
+    assert receipts(db, collector, data + b"\r\n", "nyukin-crlf.dat").imported == 1
     result = receipts(db, collector, data, "nyukin.dat")
     # The bank's 取消 withdraws money announced before: an outflow, never a receipt.
-    assert (result.imported, result.skipped_outflows) == (1, 1)
+    assert (result.imported, result.duplicates, result.skipped_outflows) == (0, 1, 1)
     assert [r["amount"] for r in stored(db)] == [20_000]
 
 

@@ -40,11 +40,14 @@ def is_zengin(head: bytes) -> bool:
 
 
 def records(data: bytes) -> list[bytes]:
-    """The file's records: one per line, or cut every 200 bytes when it has no line breaks."""
-    if b"\n" in data:
-        return [line.rstrip(b"\r") for line in data.split(b"\n") if line.strip(b"\r\x1a ")]
-    cut = [data[k : k + RECORD] for k in range(0, len(data), RECORD)]
-    return [record for record in cut if record.strip()]
+    """The file's records: one per line, and a line holding several records (banks also send
+    them back to back, with one line break at the end or none) cut every 200 bytes."""
+    out = []
+    for line in data.split(b"\n"):
+        line = line.rstrip(b"\r")
+        parts = [line[k : k + RECORD] for k in range(0, len(line), RECORD)] if line else []
+        out.extend(part for part in parts if part.strip(b"\x1a "))
+    return out
 
 
 def era_date(text: str) -> str | None:
