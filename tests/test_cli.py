@@ -86,13 +86,19 @@ def test_payments_is_another_name_for_receipts_and_map_overrides(tmp_path, capsy
     [
         (b"\x00\x01\x02binary", "junk.xlsx", "not a valid Excel workbook"),
         (b"Invoice No,Amount\nA-1,100\n", "short.csv", "required column missing"),
+        (
+            (SAMPLES / "statements/zengin/kyash_zengin-go_sample_sougou_furikomi.txt").read_bytes(),
+            "furikomi.txt",
+            "総合振込 file: it lists payments the company sends",
+        ),
     ],
 )
 def test_unusable_file_exits_2_with_one_line_and_writes_nothing(tmp_path, content, name, needle):
     path = tmp_path / name
     path.write_bytes(content)
     db = tmp_path / "k.db"
-    done = run("import", "invoices", str(path), "--currency", "JPY", db=db)
+    kind = "receipts" if name.endswith(".txt") else "invoices"
+    done = run("import", kind, str(path), "--currency", "JPY", db=db)
     assert done.returncode == 2
     assert needle in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr + done.stdout
@@ -100,6 +106,16 @@ def test_unusable_file_exits_2_with_one_line_and_writes_nothing(tmp_path, conten
     import sqlite3
 
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 0
+
+
+def test_bank_statement_formats_import_from_the_command_line(tmp_path, capsys):
+    from statement_files import MT940_INR
+
+    path = tmp_path / "hdfc.sta"
+    path.write_bytes(MT940_INR)
+    code = main(["--db", str(tmp_path / "k.db"), "import", "receipts", str(path)])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and (out["imported"], out["skipped_outflows"]) == (1, 1)
 
 
 def test_missing_file_and_bad_map_exit_2(tmp_path, capsys):
