@@ -150,8 +150,12 @@ def test_uploads_are_limited_in_size_and_type(db, collector, monkeypatch):
     monkeypatch.setattr(reader, "MAX_BYTES", 1000)
     with pytest.raises(FileError, match="too large|MB"):
         import_file(db, collector, b"a,b\n" * 1000, "big.csv", options)
+    from lib.importing import UPLOAD_TYPES
+
     page = (ROOT / "pages" / "upload_page.py").read_text()
-    assert 'type=["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]' in page
+    assert "type=list(UPLOAD_TYPES)" in page
+    # Spreadsheets, text and bank statement files only: nothing a browser or a shell runs.
+    assert not set(UPLOAD_TYPES) & {"html", "htm", "svg", "js", "exe", "bat", "sh", "py", "zip"}
 
 
 def test_secrets_are_never_committed():
