@@ -993,3 +993,18 @@ def m008_invoice_totals(db: Database) -> None:
     )
     for statement in statements:
         db.execute(statement)
+
+
+@migrations()
+def m009_import_undo(db: Database) -> None:
+    """An import can be undone when nothing it brought in has been used yet: its receipts
+    are reversed, its invoices voided (marked with the import, so the right file imported
+    later brings them back), and the import itself is marked, so the same file may be
+    imported again."""
+    for statement in (
+        "ALTER TABLE imports ADD COLUMN undone_at TEXT",
+        "ALTER TABLE imports ADD COLUMN undone_by TEXT",
+        "ALTER TABLE imports ADD COLUMN undo_reason TEXT",
+        "ALTER TABLE invoices ADD COLUMN voided_by_import INTEGER REFERENCES imports (id)",
+    ):
+        db.execute(statement)

@@ -360,7 +360,7 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
 def _previous_import(db: Database, sha: str, options: ImportOptions) -> dict | None:
     rows = db.query(
         "SELECT * FROM imports WHERE sha256 = ? AND kind = ? AND options = ? "
-        "ORDER BY id DESC LIMIT 1",
+        "AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
         [sha, options.kind, options.key()],
     )
     return next(rows, None)

@@ -302,8 +302,31 @@ def store_invoices(
     changed = [r for r in records if r["invoice_no"] in existing]
     settled = _settled(db, [existing[r["invoice_no"]]["id"] for r in changed])
     for rec in changed:
-        _update_invoice(db, actor, rec, existing[rec["invoice_no"]], settled, now, out)
+        old = existing[rec["invoice_no"]]
+        if old["voided_by_import"]:
+            _restore_invoice(db, actor, rec, old, import_id, now, out)
+        else:
+            _update_invoice(db, actor, rec, old, settled, now, out)
     return out
+
+
+def _restore_invoice(
+    db: Database, actor: Actor, rec: dict, old: dict, import_id: int, now: str, out: Outcome
+) -> None:
+    # Its import was undone (lib.importing.undo); the ledger naming it again brings it back,
+    # as this file has it, and it now belongs to this import.
+    change = {k: rec[k] for k in INVOICE_FIELDS if rec[k] is not None and rec[k] != old[k]}
+    back = {"voided_at": None, "voided_by": None, "void_reason": None, "voided_by_import": None}
+    db["invoices"].update(old["id"], {**change, **back, "import_id": import_id, "updated_at": now})
+    before = {k: old[k] for k in [*change, *back]}
+    audit.record(db, actor, "invoices", old["id"], "restore from ledger", before,
+                 {**change, **back}, change.get("client_id", old["client_id"]))  # fmt: skip
+    client_id = change.get("client_id", old["client_id"])
+    if db.execute("UPDATE clients SET active = 1, updated_at = ? WHERE id = ? AND active = 0",
+                  [now, client_id]).rowcount:  # fmt: skip
+        audit.record(db, actor, "clients", client_id, "reactivate: an invoice is back",
+                     {"active": 0}, {"active": 1}, client_id)  # fmt: skip
+    out.imported += 1
 
 
 def _settled(db: Database, ids: list[int]) -> dict[int, int]:

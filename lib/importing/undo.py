@@ -1,0 +1,236 @@
+"""Undoing an import: the wrong file, the wrong account or currency, DD/MM read as MM/DD.
+
+Nothing is deleted. The receipts the import added are reversed and the invoices it added are
+voided, each with the reason and an audit entry; clients it created and nothing else uses are
+made inactive. The import is marked undone, so the corrected file (or the same file with the
+right options) can be imported again, and an invoice voided this way comes back when a later
+ledger names it. An import is undone whole or not at all: if any of its rows is already
+used (money applied, a call logged, a case opened), nothing changes and the plan says which
+rows stand in the way. Rows an import *changed* are not put back; that import cannot be undone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from lib import audit
+from lib.auth import Actor, PermissionDenied, require
+from lib.db import transaction, utc_now
+from lib.importing.store import chunks
+
+MAX_NAMED = 10  # blockers named in the message; the rest are counted
+
+# Rows that use an invoice, with what to tell the collector.
+INVOICE_USES = (
+    ("allocations", "reversed_at IS NULL", "money applied"),
+    ("deductions", "reversed_at IS NULL", "a deduction"),
+    ("write_offs", "reversed_at IS NULL", "a write-off"),
+    ("follow_up_invoices", "1", "a follow-up logged"),
+    ("disputes", "1", "a dispute"),
+    ("notes", "1", "a note"),
+    ("email_invoices", "1", "an email sent"),
+    ("invoice_dispatches", "1", "a dispatch recorded"),
+    ("case_invoices", "1", "a recovery case"),
+)
+RECEIPT_USES = (
+    ("allocations", "reversed_at IS NULL", "money applied"),
+    ("deductions", "reversed_at IS NULL", "a deduction"),
+    ("write_off_recoveries", "reversed_at IS NULL", "a recovery after write-off"),
+)
+
+
+class UndoRefused(ValueError):
+    """The import cannot be undone; the message says why and what to do instead."""
+
+
+@dataclass
+class UndoPlan:
+    """What undoing one import would do, or why it cannot be done."""
+
+    import_id: int
+    file_name: str
+    kind: str
+    receipts: list[int] = field(default_factory=list)
+    invoices: list[int] = field(default_factory=list)
+    clients: list[int] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)
+
+    @property
+    def possible(self) -> bool:
+        return not self.blockers
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(rows):,} {name}{'' if len(rows) == 1 else 's'}"
+            for rows, name in (
+                (self.receipts, "receipt"),
+                (self.invoices, "invoice"),
+                (self.clients, "new client"),
+            )  # fmt: skip
+            if rows
+        ]
+        return " · ".join(parts) or "nothing left to undo"
+
+
+def undo_plan(db: Database, actor: Actor, import_id: int) -> UndoPlan:
+    """What :func:`undo_import` would reverse for ``import_id``, and any reason it cannot."""
+    require(actor, "import")
+    row = db.execute(
+        "SELECT id, file_name, kind, username, updated, undone_at FROM imports WHERE id = ?",
+        [import_id],
+    ).fetchone()
+    if row is None:
+        raise UndoRefused(f"there is no import #{import_id}")
+    _, file_name, kind, username, updated, undone_at = row
+    _check_actor(actor, username, import_id)
+    plan = UndoPlan(import_id, file_name, kind)
+    if undone_at:
+        plan.blockers.append(f"import #{import_id} was already undone on {undone_at[:10]}")
+        return plan
+    if kind == "clients" or updated:
+        what = "a client master" if kind == "clients" else f"changed {updated:,} existing rows"
+        plan.blockers.append(
+            f"import #{import_id} is {what}; Kaishu cannot put earlier values back. Import the "
+            "corrected file instead: changed fields are updated and audited"
+            if kind == "clients"
+            else f"import #{import_id} {what}; Kaishu cannot put their earlier values back. "
+            "Import the corrected file instead"
+        )
+        return plan
+    table = "receipts" if kind == "receipts" else "invoices"
+    live = "reversed_at IS NULL" if kind == "receipts" else "voided_at IS NULL"
+    ids = [r[0] for r in db.execute(f"SELECT id FROM {table} WHERE import_id = ? AND {live}",
+                                    [import_id])]  # fmt: skip
+    if kind == "receipts":
+        plan.receipts = ids
+        plan.blockers = _used(db, "receipts", "receipt_id", ids, RECEIPT_USES)
+    else:
+        plan.invoices = ids
+        plan.blockers = _used(db, "invoices", "invoice_id", ids, INVOICE_USES)
+        plan.clients = _unused_new_clients(db, import_id)
+    return plan
+
+
+def undoable_imports(db: Database, actor: Actor, limit: int = 50) -> list[dict]:
+    """The recent imports ``actor`` could undo (theirs, or anyone's for the lead), newest
+    first: statements and ledgers not undone yet that changed no existing row."""
+    if not actor.can("import"):
+        return []
+    mine = "" if actor.role == "lead" else " AND username = :me"
+    return list(
+        db.query(
+            "SELECT id, file_name, kind, username, finished_at, imported FROM imports"
+            " WHERE undone_at IS NULL AND kind IN ('receipts', 'invoices') AND updated = 0"
+            f" AND imported > 0{mine} ORDER BY id DESC LIMIT :limit",
+            {"me": actor.username, "limit": limit},
+        )
+    )
+
+
+def _check_actor(actor: Actor, username: str, import_id: int) -> None:
+    if actor.role != "lead" and actor.username != username:
+        raise PermissionDenied(
+            f"import #{import_id} was made by {username}; only they or the lead may undo it"
+        )
+
+
+def _used(db: Database, table: str, column: str, ids: list[int], uses: tuple) -> list[str]:
+    # Read-only on purpose: the plan is shown before any transaction is open.
+    label = "reference" if table == "receipts" else "invoice_no"
+    found: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for part in chunks(ids):
+        marks = ",".join("?" * len(part))
+        for use_table, condition, what in uses:
+            sql = (f"SELECT DISTINCT {column} FROM {use_table} WHERE {condition}"
+                   f" AND {column} IN ({marks})")  # fmt: skip
+            for (row_id,) in db.execute(sql, part):
+                found.setdefault(row_id, []).append(what)
+        sql = f"SELECT id, COALESCE({label}, '#' || id) FROM {table} WHERE id IN ({marks})"
+        names.update(db.execute(sql, part))
+    kind = "receipt" if table == "receipts" else "invoice"
+    out = [f"{kind} {names[i]}: {', '.join(found[i])}" for i in sorted(found)[:MAX_NAMED]]
+    if len(found) > MAX_NAMED:
+        out.append(f"and {len(found) - MAX_NAMED:,} more {kind}s in use")
+    return out
+
+
+def _unused_new_clients(db: Database, import_id: int) -> list[int]:
+    # Clients the ledger created that nothing else refers to once its invoices are voided.
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT c.id FROM clients c WHERE c.import_id = ? AND c.active = 1"
+            " AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = c.id"
+            "                 AND (i.import_id IS NULL OR i.import_id <> c.import_id))"
+            " AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.client_id = c.id)"
+            " AND NOT EXISTS (SELECT 1 FROM clients k WHERE k.parent_id = c.id)"
+            " AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.client_id = c.id)"
+            " AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.client_id = c.id)",
+            [import_id],
+        )
+    ]
+
+
+def undo_import(db: Database, actor: Actor, import_id: int, reason: str) -> UndoPlan:
+    """Undo ``import_id`` in one transaction (see the module text), recording ``reason`` on
+    every row and in the audit log; raise UndoRefused, changing nothing, when it cannot."""
+    require(actor, "import")
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise UndoRefused("say why the import is undone (a few words: it stays on record)")
+    with transaction(db):
+        plan = undo_plan(db, actor, import_id)
+        if not plan.possible:
+            raise UndoRefused("; ".join(plan.blockers))
+        now, note = utc_now(), f"import #{import_id} undone: {reason}"
+        _reverse_receipts(db, plan.receipts, actor, now, note)
+        _void_invoices(db, plan.invoices, import_id, actor, now, note)
+        _deactivate(db, plan.clients, actor, now, note)
+        db.execute(
+            "UPDATE imports SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?",
+            [now, actor.username, reason, import_id],
+        )
+        audit.record(db, actor, "imports", import_id, "undo", None,
+                     {"reason": reason, "summary": plan.summary()})  # fmt: skip
+    return plan
+
+
+def _reverse_receipts(db: Database, ids: list[int], actor: Actor, now: str, note: str) -> None:
+    # The fingerprint is the receipt's claim to its bank line; a reversed row gives it up so
+    # the corrected statement can bring the line in again.
+    db.conn.executemany(
+        "UPDATE receipts SET reversed_at = ?, reversed_by = ?, reversal_reason = ?,"
+        " fingerprint = fingerprint || ':undone:' || id WHERE id = ?",
+        [(now, actor.username, note, i) for i in ids],
+    )
+    db.conn.executemany(
+        "UPDATE match_suggestions SET status = 'stale' WHERE receipt_id = ? AND status = 'open'",
+        [(i,) for i in ids],
+    )
+    audit.record_many(db, actor, [("receipts", i, "reverse", None, {"reason": note}, None)
+                                  for i in ids])  # fmt: skip
+
+
+def _void_invoices(
+    db: Database, ids: list[int], import_id: int, actor: Actor, now: str, note: str
+) -> None:
+    db.conn.executemany(
+        "UPDATE invoices SET voided_at = ?, voided_by = ?, void_reason = ?, voided_by_import = ?,"
+        " updated_at = ? WHERE id = ?",
+        [(now, actor.username, note, import_id, now, i) for i in ids],
+    )
+    owners = dict(db.execute("SELECT id, client_id FROM invoices WHERE voided_by_import = ?",
+                             [import_id]))  # fmt: skip
+    audit.record_many(db, actor, [("invoices", i, "void", None, {"reason": note}, owners.get(i))
+                                  for i in ids])  # fmt: skip
+
+
+def _deactivate(db: Database, ids: list[int], actor: Actor, now: str, note: str) -> None:
+    db.conn.executemany(
+        "UPDATE clients SET active = 0, updated_at = ? WHERE id = ?", [(now, i) for i in ids]
+    )
+    audit.record_many(db, actor, [("clients", i, "deactivate", {"active": 1},
+                                   {"active": 0, "reason": note}, i) for i in ids])  # fmt: skip
