@@ -7,6 +7,8 @@ from lib.importing.history import history, rejected_rows, rejects_workbook
 from lib.money import CURRENCIES
 from lib.ui import format as fmt
 from lib.ui.context import db, guard
+from lib.ui.feedback import flash
+from lib.ui.undo_view import undo_panel
 from lib.ui.upload_view import upload_panel
 
 KINDS = {
@@ -18,6 +20,7 @@ KINDS = {
 
 me = guard("import", "Upload")
 st.title("Upload")
+flash()
 st.caption(
     "Drop Excel or CSV files as they come from the ERP, the bank or the card company, or "
     "the bank's own statement files: MT940, camt.053, OFX, and Zengin 振込入金通知 or "
@@ -48,6 +51,8 @@ for upload in uploads or []:
 
 st.subheader("Import history")
 past = history(db(), limit=100)
+for p in past:
+    p["undone"] = f"by {p['undone_by']}: {p['undo_reason']}" if p["undone_at"] else ""
 fmt.show(
     past,
     [
@@ -61,6 +66,7 @@ fmt.show(
         ("duplicates", "Already there", "int"),
         ("skipped_outflows", "Outflows", "int"),
         ("rejected", "Rejected", "int"),
+        ("undone", "Undone", "text"),
     ],
     empty="Nothing imported yet.",
 )
@@ -76,3 +82,4 @@ if with_rejects:
         rejects_workbook(rejected_rows(db(), pick["id"]), pick["file_name"]),
         file_name=f"rejected-{pick['id']}.xlsx",
     )
+undo_panel(me)

@@ -141,3 +141,22 @@ def test_bank_statement_in_mt940_is_read_like_a_spreadsheet(app_db):
     assert counts["Added"] == "1"
     (receipt,) = connect(app_db).query("SELECT amount, currency, reference FROM receipts")
     assert receipt == {"amount": 25_000_000, "currency": "INR", "reference": "HDFC00123"}
+
+
+def test_collector_undoes_a_statement_imported_in_the_wrong_currency(app_db):
+    data = csv_bytes(
+        [["Txn Date", "Narration", "Credit", "Ref No"], ["05/11/2026", "NEFT CR", "2,500", "UTR9"]]
+    )
+    at = open_app("priya", "pages/upload_page.py")
+    at.selectbox[1].select("JPY").run()  # currency when the file has none: the wrong one
+    at = upload(at, "hdfc.csv", data)
+    import_button(at).click().run()
+    assert connect(app_db).execute("SELECT currency FROM receipts").fetchone()[0] == "JPY"
+    at.text_input(key="undo-reason-1").input("INR statement imported as JPY").run()
+    next(b for b in at.button if b.label == "Undo import #1").click().run()
+    assert not at.exception
+    assert any("Import #1 undone: 1 receipt reversed." in s.value for s in at.success)
+    rows = connect(app_db).execute("SELECT import_id, reversed_by FROM receipts").fetchall()
+    assert rows == [(1, "priya")], rows
+    history = at.dataframe[-1].value
+    assert list(history["Undone"]) == ["by priya: INR statement imported as JPY"]

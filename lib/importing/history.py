@@ -15,7 +15,8 @@ def history(db: Database, limit: int = 50) -> list[dict[str, Any]]:
     return list(
         db.query(
             "SELECT id, file_name, kind, username, source, finished_at, rows_read, imported,"
-            " updated, duplicates, skipped_outflows, skipped_other, rejected FROM imports"
+            " updated, duplicates, skipped_outflows, skipped_other, rejected, undone_at,"
+            " undone_by, undo_reason FROM imports"
             " ORDER BY id DESC LIMIT ?",
             [limit],
         )

@@ -16,6 +16,7 @@ from lib.recovery import board as bd
 from lib.recovery.writeoffs import pending
 from lib.ui import format as fmt
 from lib.ui.context import db
+from lib.ui.feedback import done, flash, refuse  # noqa: F401  (the case views use them)
 from lib.ui.format import plain
 
 PAGE = "pages/recovery_page.py"
@@ -30,23 +31,6 @@ LIST_COLUMNS = [
     ("deadline", "Next deadline", "text"),
     ("tags_text", "Tags", "text"),
 ]
-
-
-def flash() -> None:
-    """Show the message a write left before its rerun."""
-    if message := st.session_state.pop("rc_flash", None):
-        st.success(message, icon=":material/check_circle:")
-
-
-def done(message: str) -> None:
-    """Remember a success message and rerun."""
-    st.session_state["rc_flash"] = message
-    st.rerun()
-
-
-def refuse(exc: Exception) -> None:
-    """Say why a write was refused, in the team's words."""
-    st.error(f"Not saved: {plain(str(exc))}.", icon=":material/block:")
 
 
 def filters() -> bd.CaseFilters:
