@@ -49,6 +49,7 @@ NOT_GUARDS = {
     "lib.recovery.stages.allowed_moves": "a question: which moves the actor may make",
     "lib.recovery.stages.enter_stage": "inside the guarded stage moves",
     "lib.recovery.recoveries.reverse_for_allocations": "inside the guarded unmatch",
+    "lib.importing.undo.undoable_imports": "a question: which imports the actor may undo",
 }
 ACTOR_FUNCTIONS = sorted(
     (f for f in _lib_functions_taking_an_actor() if f[0] not in NOT_GUARDS), key=lambda f: f[0]
