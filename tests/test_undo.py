@@ -75,6 +75,9 @@ def test_a_receipt_with_money_applied_blocks_the_whole_undo(db, collector):
     make_allocation(db, receipt_id, invoice_id, 25_000_000)
     plan = undo_plan(db, collector, result.import_id)
     assert plan.blockers == ["receipt UTR001: money applied"]
+    assert plan.headline() == (
+        "1 of its 2 receipts are already in use; unmatch them on the Matching page first"
+    )
     with pytest.raises(UndoRefused, match="receipt UTR001: money applied"):
         undo_import(db, collector, result.import_id, "wrong file")
     assert len(live_receipts(db)) == 2  # nothing changed

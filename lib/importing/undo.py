@@ -20,7 +20,7 @@ from lib.auth import Actor, PermissionDenied, require
 from lib.db import transaction, utc_now
 from lib.importing.store import chunks
 
-MAX_NAMED = 10  # blockers named in the message; the rest are counted
+MAX_NAMED = 5  # rows in use named in the message; the rest are counted
 
 # Rows that use an invoice, with what to tell the collector.
 INVOICE_USES = (
@@ -56,10 +56,21 @@ class UndoPlan:
     invoices: list[int] = field(default_factory=list)
     clients: list[int] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
+    in_use: int = 0  # rows already used by later work, of which ``blockers`` names a few
 
     @property
     def possible(self) -> bool:
         return not self.blockers
+
+    def headline(self) -> str:
+        """Why it cannot be undone, in one sentence, before the rows that stand in the way."""
+        if not self.in_use:
+            return self.blockers[0] if self.blockers else ""
+        rows = self.receipts if self.kind == "receipts" else self.invoices
+        what = "receipts" if self.kind == "receipts" else "invoices"
+        fix = ("unmatch them on the Matching page first" if self.kind == "receipts"
+               else "reverse what uses them first")  # fmt: skip
+        return f"{self.in_use:,} of its {len(rows):,} {what} are already in use; {fix}"
 
     def summary(self) -> str:
         parts = [
@@ -105,10 +116,10 @@ def undo_plan(db: Database, actor: Actor, import_id: int) -> UndoPlan:
                                     [import_id])]  # fmt: skip
     if kind == "receipts":
         plan.receipts = ids
-        plan.blockers = _used(db, "receipts", "receipt_id", ids, RECEIPT_USES)
+        plan.blockers, plan.in_use = _used(db, "receipts", "receipt_id", ids, RECEIPT_USES)
     else:
         plan.invoices = ids
-        plan.blockers = _used(db, "invoices", "invoice_id", ids, INVOICE_USES)
+        plan.blockers, plan.in_use = _used(db, "invoices", "invoice_id", ids, INVOICE_USES)
         plan.clients = _unused_new_clients(db, import_id)
     return plan
 
@@ -136,7 +147,9 @@ def _check_actor(actor: Actor, username: str, import_id: int) -> None:
         )
 
 
-def _used(db: Database, table: str, column: str, ids: list[int], uses: tuple) -> list[str]:
+def _used(
+    db: Database, table: str, column: str, ids: list[int], uses: tuple
+) -> tuple[list[str], int]:
     # Read-only on purpose: the plan is shown before any transaction is open.
     label = "reference" if table == "receipts" else "invoice_no"
     found: dict[int, list[str]] = {}
@@ -154,7 +167,7 @@ def _used(db: Database, table: str, column: str, ids: list[int], uses: tuple) ->
     out = [f"{kind} {names[i]}: {', '.join(found[i])}" for i in sorted(found)[:MAX_NAMED]]
     if len(found) > MAX_NAMED:
         out.append(f"and {len(found) - MAX_NAMED:,} more {kind}s in use")
-    return out
+    return out, len(found)
 
 
 def _unused_new_clients(db: Database, import_id: int) -> list[int]:

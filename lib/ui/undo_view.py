@@ -30,7 +30,12 @@ def undo_panel(me: Actor) -> None:
         )
         plan = undo_plan(db(), me, pick["id"])
         if not plan.possible:
-            st.warning("Cannot be undone: " + "; ".join(plan.blockers) + ".")
+            details = plan.blockers if plan.in_use else plan.blockers[1:]
+            st.warning(
+                f"Cannot be undone: {fmt.plain(plan.headline())}."
+                + "".join(f"\n- {fmt.plain(b)}" for b in details),
+                icon=":material/block:",
+            )
             return
         st.write(
             f"Undoing reverses {plan.summary()}. Nothing is deleted: each row keeps the reason "
