@@ -80,6 +80,15 @@ def cmd_import(args: argparse.Namespace) -> dict:
     return result.summary()
 
 
+@command("undo-import")
+def cmd_undo_import(args: argparse.Namespace) -> dict:
+    from lib.importing.undo import undo_import
+
+    with connect(args.db) as db:
+        plan = undo_import(db, cli_actor(), args.import_id, args.reason)
+    return {"undone": args.import_id, "file": plan.file_name, "reversed": plan.summary()}
+
+
 @command("export")
 def cmd_export(args: argparse.Namespace) -> dict:
     from lib import reports
@@ -255,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="DMY",
         help="day/month order when a date column fits both (default DMY)",
     )
+    undo = sub.add_parser("undo-import", help="reverse an import none of whose rows is used")
+    undo.add_argument("import_id", type=int, help="the import's number (#) in the history")
+    undo.add_argument("--reason", required=True, help="why: it stays on every row it reverses")
     exp = sub.add_parser("export", help="export a report")
     exp.add_argument("what", choices=["open-items", "allocations", "bad-debt", "aging", "mis"])
     exp.add_argument("file", help="FILE.csv or FILE.xlsx (mis: FILE.xlsx)")

@@ -118,6 +118,20 @@ def test_bank_statement_formats_import_from_the_command_line(tmp_path, capsys):
     assert code == 0 and (out["imported"], out["skipped_outflows"]) == (1, 1)
 
 
+def test_undo_import_from_the_command_line(tmp_path, capsys):
+    from statement_files import MT940_INR
+
+    path, db = tmp_path / "hdfc.sta", str(tmp_path / "k.db")
+    path.write_bytes(MT940_INR)
+    assert main(["--db", db, "import", "receipts", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "undo-import", "1", "--reason", "wrong account"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out == {"undone": 1, "file": "hdfc.sta", "reversed": "1 receipt"}
+    assert main(["--db", db, "undo-import", "1", "--reason", "again"]) == 2
+    assert "already undone" in capsys.readouterr().err
+
+
 def test_missing_file_and_bad_map_exit_2(tmp_path, capsys):
     db = str(tmp_path / "k.db")
     assert main(["--db", db, "import", "clients", str(tmp_path / "nope.xlsx")]) == 2
