@@ -189,3 +189,10 @@ def test_ordinary_csv_is_not_taken_for_a_statement_format():
 def test_any_bytes_give_a_sheet_or_a_file_error(prefix, body):
     with contextlib.suppress(FileError):
         read_upload(prefix + body, "statement.txt")
+
+
+def test_mt940_booking_day_is_the_receipt_date_and_the_value_day_kept(db, collector):
+    data = MT940_INR.replace(b":61:2611301130CR250000", b":61:2611281130CR250000")
+    assert receipts(db, collector, data, "hdfc.sta").imported == 1
+    (row,) = stored(db)
+    assert (row["receipt_date"], row["value_date"]) == ("2026-11-30", "2026-11-28")

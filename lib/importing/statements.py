@@ -9,12 +9,14 @@ there is one set of rules for every statement, whatever its format.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element
 
+import mt940
 from defusedxml import ElementTree
 
 from lib.importing.reader import FileError, Sheet, read_sheet
@@ -95,10 +97,9 @@ def title_of(kind: str) -> str:
 
 
 def _mt940(data: bytes) -> tuple[str, list[Entry]]:
-    import mt940
-
-    text = data.decode("utf-8", errors="replace") if _utf8(data) else data.decode("latin-1")
-    statement = mt940.parse(text)
+    text = data.decode("utf-8") if _utf8(data) else data.decode("latin-1")
+    # A file object, never the text itself: mt940 would take a text naming a file as its path.
+    statement = mt940.parse(io.StringIO(text))
     account = str(statement.data.get("account_identification") or "") or None
     entries = []
     for transaction in statement.transactions:
@@ -110,12 +111,14 @@ def _mt940(data: bytes) -> tuple[str, list[Entry]]:
         parts = [info.get(k) for k in ("transaction_details", "posting_text", "purpose",
                                       "end_to_end_reference", "extra_details")]  # fmt: skip
         details = " ".join(" ".join(str(p).split()) for p in parts if p)
+        # :61: gives the value date first, then the day it was booked (MMDD) when it differs.
+        booked = info.get("entry_date") or info["date"]
         entries.append(
             Entry(
-                date=info["date"].isoformat(),
+                date=booked.isoformat(),
                 amount=Decimal(str(amount.amount)),
                 currency=info.get("currency") or amount.currency,
-                value_date=(info.get("entry_date") or info["date"]).isoformat(),
+                value_date=info["date"].isoformat(),
                 payer=info.get("applicant_name") or _sepa_name(details),
                 memo=details or None,
                 reference=info.get("bank_reference") or info.get("customer_reference"),
