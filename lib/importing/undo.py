@@ -72,6 +72,10 @@ class UndoPlan:
                else "reverse what uses them first")  # fmt: skip
         return f"{self.in_use:,} of its {len(rows):,} {what} are already in use; {fix}"
 
+    def details(self) -> list[str]:
+        """The rows in the way (or further reasons), below :meth:`headline`."""
+        return self.blockers if self.in_use else self.blockers[1:]
+
     def summary(self) -> str:
         parts = [
             f"{len(rows):,} {name}{'' if len(rows) == 1 else 's'}"
@@ -97,18 +101,9 @@ def undo_plan(db: Database, actor: Actor, import_id: int) -> UndoPlan:
     _, file_name, kind, username, updated, undone_at = row
     _check_actor(actor, username, import_id)
     plan = UndoPlan(import_id, file_name, kind)
-    if undone_at:
-        plan.blockers.append(f"import #{import_id} was already undone on {undone_at[:10]}")
-        return plan
-    if kind == "clients" or updated:
-        what = "a client master" if kind == "clients" else f"changed {updated:,} existing rows"
-        plan.blockers.append(
-            f"import #{import_id} is {what}; Kaishu cannot put earlier values back. Import the "
-            "corrected file instead: changed fields are updated and audited"
-            if kind == "clients"
-            else f"import #{import_id} {what}; Kaishu cannot put their earlier values back. "
-            "Import the corrected file instead"
-        )
+    refusal = _refusal(import_id, kind, updated, undone_at)
+    if refusal:
+        plan.blockers.append(refusal)
         return plan
     table = "receipts" if kind == "receipts" else "invoices"
     live = "reversed_at IS NULL" if kind == "receipts" else "voided_at IS NULL"
@@ -122,6 +117,18 @@ def undo_plan(db: Database, actor: Actor, import_id: int) -> UndoPlan:
         plan.blockers, plan.in_use = _used(db, "invoices", "invoice_id", ids, INVOICE_USES)
         plan.clients = _unused_new_clients(db, import_id)
     return plan
+
+
+def _refusal(import_id: int, kind: str, updated: int, undone_at: str | None) -> str | None:
+    if undone_at:
+        return f"import #{import_id} was already undone on {undone_at[:10]}"
+    if kind == "clients" or updated:
+        what = "is a client master" if kind == "clients" else f"changed {updated:,} existing rows"
+        return (
+            f"import #{import_id} {what}, and Kaishu cannot put earlier values back; import "
+            "the corrected file instead (changed fields are updated and audited)"
+        )
+    return None
 
 
 def undoable_imports(db: Database, actor: Actor, limit: int = 50) -> list[dict]:
@@ -197,7 +204,7 @@ def undo_import(db: Database, actor: Actor, import_id: int, reason: str) -> Undo
     with transaction(db):
         plan = undo_plan(db, actor, import_id)
         if not plan.possible:
-            raise UndoRefused("; ".join(plan.blockers))
+            raise UndoRefused("; ".join([plan.headline(), *plan.details()]))
         now, note = utc_now(), f"import #{import_id} undone: {reason}"
         _reverse_receipts(db, plan.receipts, actor, now, note)
         _void_invoices(db, plan.invoices, import_id, actor, now, note)

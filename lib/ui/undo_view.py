@@ -30,10 +30,9 @@ def undo_panel(me: Actor) -> None:
         )
         plan = undo_plan(db(), me, pick["id"])
         if not plan.possible:
-            details = plan.blockers if plan.in_use else plan.blockers[1:]
             st.warning(
                 f"Cannot be undone: {fmt.plain(plan.headline())}."
-                + "".join(f"\n- {fmt.plain(b)}" for b in details),
+                + "".join(f"\n- {fmt.plain(b)}" for b in plan.details()),
                 icon=":material/block:",
             )
             return
