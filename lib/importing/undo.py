@@ -206,7 +206,7 @@ def undo_import(db: Database, actor: Actor, import_id: int, reason: str) -> Undo
         if not plan.possible:
             raise UndoRefused("; ".join([plan.headline(), *plan.details()]))
         now, note = utc_now(), f"import #{import_id} undone: {reason}"
-        _reverse_receipts(db, plan.receipts, actor, now, note)
+        _reverse_receipts(db, plan.receipts, import_id, actor, now, note)
         _void_invoices(db, plan.invoices, import_id, actor, now, note)
         _deactivate(db, plan.clients, actor, now, note)
         db.execute(
@@ -218,7 +218,9 @@ def undo_import(db: Database, actor: Actor, import_id: int, reason: str) -> Undo
     return plan
 
 
-def _reverse_receipts(db: Database, ids: list[int], actor: Actor, now: str, note: str) -> None:
+def _reverse_receipts(
+    db: Database, ids: list[int], import_id: int, actor: Actor, now: str, note: str
+) -> None:
     # The fingerprint is the receipt's claim to its bank line; a reversed row gives it up so
     # the corrected statement can bring the line in again.
     db.conn.executemany(
@@ -230,8 +232,10 @@ def _reverse_receipts(db: Database, ids: list[int], actor: Actor, now: str, note
         "UPDATE match_suggestions SET status = 'stale' WHERE receipt_id = ? AND status = 'open'",
         [(i,) for i in ids],
     )
-    audit.record_many(db, actor, [("receipts", i, "reverse", None, {"reason": note}, None)
-                                  for i in ids])  # fmt: skip
+    clients = dict(db.execute("SELECT id, client_id FROM receipts WHERE import_id = ?",
+                              [import_id]))  # fmt: skip
+    audit.record_many(db, actor, [("receipts", i, "reverse", None, {"reason": note},
+                                   clients.get(i)) for i in ids])  # fmt: skip
 
 
 def _void_invoices(
