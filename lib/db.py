@@ -1008,3 +1008,17 @@ def m009_import_undo(db: Database) -> None:
         "ALTER TABLE invoices ADD COLUMN voided_by_import INTEGER REFERENCES imports (id)",
     ):
         db.execute(statement)
+
+
+@migrations()
+def m010_credit_notes(db: Database) -> None:
+    """Credit notes in the invoice ledger (a negative line naming the invoice it credits) are
+    kept as deductions of that invoice, with the note's number as their document, so a second
+    import of the ledger finds them, and with their import, so undoing it reverses them."""
+    for statement in (
+        "ALTER TABLE deductions ADD COLUMN source_document TEXT",
+        "ALTER TABLE deductions ADD COLUMN import_id INTEGER REFERENCES imports (id)",
+        "CREATE UNIQUE INDEX deductions_document ON deductions (source_document)"
+        " WHERE source_document IS NOT NULL",
+    ):
+        db.execute(statement)

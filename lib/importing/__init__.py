@@ -33,11 +33,12 @@ from lib.importing.columns import (
     missing_required,
     normalise_header,
 )
+from lib.importing.credit_notes import store_ledger
 from lib.importing.kinds import parse_rows
 from lib.importing.reader import FileError, Sheet
 from lib.importing.rows import ClientInfo, Context, Parsed, RowError, infer_orders
 from lib.importing.statements import read_upload
-from lib.importing.store import Outcome, store_clients, store_invoices, store_receipts
+from lib.importing.store import Outcome, store_clients, store_receipts
 
 __all__ = [
     "UPLOAD_TYPES",
@@ -58,7 +59,7 @@ UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv", "tsv", "txt", "sta", "940", "mt940
                 "qfx", "dat")  # fmt: skip
 MAX_STORED_REJECTS = 10_000
 Progress = Callable[[float, str], None]
-_STORE = {"clients": store_clients, "invoices": store_invoices, "receipts": store_receipts}
+_STORE = {"clients": store_clients, "invoices": store_ledger, "receipts": store_receipts}
 _ACCOUNT = re.compile(r"(?:account|a/c|acct|口座)[^0-9]{0,20}([0-9][0-9 \-]{4,24}[0-9])", re.I)
 
 

@@ -83,6 +83,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("client_code", "Client code", _CODE),
         _f("client_name", "Client name", _NAME),
         _f(
+            "credits_invoice",
+            "Credits invoice (credit notes)",
+            "againstinvoice against originalinvoice originalinvoiceno creditsinvoice "
+            "referenceinvoice refinvoiceno creditedinvoice 元請求書番号 対象請求書番号 元伝票番号",
+        ),
+        _f(
             "invoice_date",
             "Invoice date",
             "invoicedate invdate billdate documentdate docdate "

@@ -78,7 +78,7 @@ def invoices(cols: Columns) -> Builder:
     amount = cols.money("amount", currency)
     before_tax, tax = cols.money("amount_before_tax", currency), cols.money("tax", currency)
     disputed, description = cols.boolean("disputed"), cols.text("description")
-    channel = cols.text("sent_channel")
+    channel, credits = cols.text("sent_channel"), cols.text("credits_invoice")
 
     def build(i: int) -> dict[str, Any]:
         if number[i] is None:
@@ -91,6 +91,9 @@ def invoices(cols: Columns) -> Builder:
             )
         if invoice_date[i] is None:
             raise Bad("invoice_date", "missing invoice date")
+        if (amount[i] if amount[i] is not None else before_tax[i] or 0) < 0:
+            return _credit_note(number[i], credits[i], code[i], name[i], invoice_date[i],
+                                currency[i], amount[i], before_tax[i], tax[i])  # fmt: skip
         due_date = due[i] or _due_from_terms(invoice_date[i], known[i])
         if due_date < invoice_date[i]:
             raise Bad(
@@ -115,6 +118,27 @@ def invoices(cols: Columns) -> Builder:
     return build
 
 
+def _credit_note(
+    number: str,
+    credits: str | None,
+    code: str | None,
+    name: str | None,
+    on: str,
+    currency: str,
+    amount: int | None,
+    before_tax: int | None,
+    tax: int | None,
+) -> dict[str, Any]:
+    # A negative line is a credit note (赤伝, GST credit note): it lowers the invoice it names.
+    if not credits:
+        raise Bad("amount", "a negative amount is a credit note: map the column naming the "
+                  "invoice it credits (e.g. 'Against invoice')")  # fmt: skip
+    total = -amount if amount is not None else -(before_tax or 0) - (tax or 0)
+    return {"invoice_no": number, "credits_invoice": credits, "client_code": code,
+            "client_name": name, "invoice_date": on, "currency": currency,
+            "amount": total}  # fmt: skip
+
+
 def _due_from_terms(invoice_date: str, known: Any) -> str:
     if not known or known.terms_days is None:
         raise Bad("due_date", "missing due date, and the client has no payment terms")
@@ -127,7 +151,7 @@ def _amounts(amount: int | None, before_tax: int | None, tax: int | None) -> tup
     if amount is None:
         raise Bad("amount", "missing amount")
     if amount <= 0:
-        raise Bad("amount", "amount must be above zero (credit notes are not invoices)")
+        raise Bad("amount", "amount must be above zero")
     if tax is None:
         tax = amount - before_tax if before_tax is not None else 0
     if tax < 0 or tax > amount:

@@ -25,7 +25,8 @@ MAX_NAMED = 5  # rows in use named in the message; the rest are counted
 # Rows that use an invoice, with what to tell the collector.
 INVOICE_USES = (
     ("allocations", "reversed_at IS NULL", "money applied"),
-    ("deductions", "reversed_at IS NULL", "a deduction"),
+    # The import's own credit notes are undone with it; anyone else's deduction is a use.
+    ("deductions", "reversed_at IS NULL AND import_id IS NOT {import_id}", "a deduction"),
     ("write_offs", "reversed_at IS NULL", "a write-off"),
     ("follow_up_invoices", "1", "a follow-up logged"),
     ("disputes", "1", "a dispute"),
@@ -55,6 +56,7 @@ class UndoPlan:
     receipts: list[int] = field(default_factory=list)
     invoices: list[int] = field(default_factory=list)
     clients: list[int] = field(default_factory=list)
+    credit_notes: list[int] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
     in_use: int = 0  # rows already used by later work, of which ``blockers`` names a few
 
@@ -82,6 +84,7 @@ class UndoPlan:
             for rows, name in (
                 (self.receipts, "receipt"),
                 (self.invoices, "invoice"),
+                (self.credit_notes, "credit note"),
                 (self.clients, "new client"),
             )  # fmt: skip
             if rows
@@ -114,7 +117,14 @@ def undo_plan(db: Database, actor: Actor, import_id: int) -> UndoPlan:
         plan.blockers, plan.in_use = _used(db, "receipts", "receipt_id", ids, RECEIPT_USES)
     else:
         plan.invoices = ids
-        plan.blockers, plan.in_use = _used(db, "invoices", "invoice_id", ids, INVOICE_USES)
+        uses = tuple((t, c.format(import_id=import_id), w) for t, c, w in INVOICE_USES)
+        plan.blockers, plan.in_use = _used(db, "invoices", "invoice_id", ids, uses)
+        plan.credit_notes = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM deductions WHERE import_id = ? AND reversed_at IS NULL", [import_id]
+            )
+        ]
         plan.clients = _unused_new_clients(db, import_id)
     return plan
 
@@ -207,6 +217,7 @@ def undo_import(db: Database, actor: Actor, import_id: int, reason: str) -> Undo
             raise UndoRefused("; ".join([plan.headline(), *plan.details()]))
         now, note = utc_now(), f"import #{import_id} undone: {reason}"
         _reverse_receipts(db, plan.receipts, import_id, actor, now, note)
+        _reverse_credit_notes(db, plan.credit_notes, actor, now, note)
         _void_invoices(db, plan.invoices, import_id, actor, now, note)
         _deactivate(db, plan.clients, actor, now, note)
         db.execute(
@@ -236,6 +247,17 @@ def _reverse_receipts(
                               [import_id]))  # fmt: skip
     audit.record_many(db, actor, [("receipts", i, "reverse", None, {"reason": note},
                                    clients.get(i)) for i in ids])  # fmt: skip
+
+
+def _reverse_credit_notes(db: Database, ids: list[int], actor: Actor, now: str, note: str) -> None:
+    # Like a receipt's fingerprint, the note's number is given up for the corrected ledger.
+    db.conn.executemany(
+        "UPDATE deductions SET reversed_at = ?, reversed_by = ?, reversal_reason = ?,"
+        " source_document = source_document || ':undone:' || id WHERE id = ?",
+        [(now, actor.username, note, i) for i in ids],
+    )
+    audit.record_many(db, actor, [("deductions", i, "reverse", None, {"reason": note}, None)
+                                  for i in ids])  # fmt: skip
 
 
 def _void_invoices(
