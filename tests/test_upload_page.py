@@ -160,3 +160,34 @@ def test_collector_undoes_a_statement_imported_in_the_wrong_currency(app_db):
     assert rows == [(1, "priya")], rows
     history = at.dataframe[-1].value
     assert list(history["Undone"]) == ["by priya: INR statement imported as JPY"]
+
+
+def test_ledger_with_a_credit_note_maps_it_and_lowers_the_invoice(app_db):
+    rows = [
+        LEDGER[0] + ["Against Invoice"],
+        LEDGER[1] + [""],
+        [
+            "CN-0000123",
+            "C1",
+            "Alpha Foods Pvt Ltd",
+            "20/04/2025",
+            "",
+            "-11,800.00",
+            "-1,800.00",
+            "INR",
+            "0000123",
+        ],  # fmt: skip
+    ]
+    at = upload(open_app("priya", "pages/upload_page.py"), "ledger.csv", csv_bytes(rows))
+    mapping = at.data_editor[0].value
+    fields = dict(zip(mapping["Column in the file"], mapping["Kaishu field"], strict=True))
+    assert fields["Against Invoice"].startswith("Credits invoice")
+    import_button(at).click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Added"] == "2"
+    (left,) = (
+        connect(app_db)
+        .execute("SELECT amount - settled FROM invoices JOIN invoice_settled ON invoice_id = id")
+        .fetchone()
+    )
+    assert left == 10_620_000

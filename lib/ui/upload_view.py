@@ -100,9 +100,10 @@ def upload_panel(
             + (f" · account {found.account}" if found.account else "")
         )
         with st.expander("First rows of the file"):
-            st.dataframe(
-                pd.DataFrame([[fmt.cell(v) for v in row] for row in found.sample]), hide_index=True
-            )
+            # CSV rows lose their empty trailing cells: pad them so the columns line up.
+            width = max([len(found.headers), *(len(row) for row in found.sample)])
+            cells = [[fmt.cell(v) for v in row] + [""] * (width - len(row)) for row in found.sample]
+            st.dataframe(pd.DataFrame(cells), hide_index=True)
         corrections = edit_mapping(found, key=f"map-{name}")
         if corrections:
             found = inspect_file(db(), data, name, found.kind, overrides=corrections)
