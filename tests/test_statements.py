@@ -196,3 +196,15 @@ def test_mt940_booking_day_is_the_receipt_date_and_the_value_day_kept(db, collec
     assert receipts(db, collector, data, "hdfc.sta").imported == 1
     (row,) = stored(db)
     assert (row["receipt_date"], row["value_date"]) == ("2026-11-30", "2026-11-28")
+
+
+def test_mt940_with_two_accounts_keeps_each_lines_account(db, collector):
+    second = MT940_INR.replace(b":25:50200012345678", b":25:50200099999999").replace(
+        b"HDFC00123", b"HDFC00777"
+    )
+    data = MT940_INR.rstrip(b"-}") + second.split(b"{4:", 1)[1]
+    assert receipts(db, collector, data, "two.sta").imported == 2
+    assert [(r["reference"], r["account"]) for r in stored(db)] == [
+        ("HDFC00123", "50200012345678"),
+        ("HDFC00777", "50200099999999"),
+    ]

@@ -98,6 +98,16 @@ def title_of(kind: str) -> str:
 
 def _mt940(data: bytes) -> tuple[str, list[Entry]]:
     text = data.decode("utf-8") if _utf8(data) else data.decode("latin-1")
+    entries: list[Entry] = []
+    # One file may hold several accounts' statements; mt940 keeps only the last :25:, so each
+    # statement (from one :20: to the next) is read on its own.
+    for part in re.split(r"(?m)^(?=:20:)", text):
+        if ":61:" in part:
+            entries.extend(_mt940_statement(part))
+    return "MT940 statement", entries
+
+
+def _mt940_statement(text: str) -> list[Entry]:
     # A file object, never the text itself: mt940 would take a text naming a file as its path.
     statement = mt940.parse(io.StringIO(text))
     account = str(statement.data.get("account_identification") or "") or None
@@ -125,7 +135,7 @@ def _mt940(data: bytes) -> tuple[str, list[Entry]]:
                 account=account,
             )
         )
-    return "MT940 statement", entries
+    return entries
 
 
 def _utf8(data: bytes) -> bool:
