@@ -208,3 +208,21 @@ def test_mt940_with_two_accounts_keeps_each_lines_account(db, collector):
         ("HDFC00123", "50200012345678"),
         ("HDFC00777", "50200099999999"),
     ]
+
+
+def ofx_statement(currency: str, account: str, fitid: str, amount: str) -> str:
+    return (
+        f"<STMTRS><CURDEF>{currency}<BANKACCTFROM><ACCTID>{account}</BANKACCTFROM>"
+        f"<BANKTRANLIST><STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20261125<TRNAMT>{amount}"
+        f"<FITID>{fitid}<NAME>ACME CORP</STMTTRN></BANKTRANLIST></STMTRS>"
+    )
+
+
+def test_ofx_with_two_accounts_keeps_each_ones_currency(db, collector):
+    body = ofx_statement("USD", "111", "F-1", "250.00") + ofx_statement("JPY", "222", "F-2", "5000")
+    data = f"OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1>{body}</BANKMSGSRSV1></OFX>"
+    assert receipts(db, collector, data.encode(), "two.ofx").imported == 2
+    assert [(r["currency"], r["amount"], r["account"]) for r in stored(db)] == [
+        ("USD", 25_000, "111"),
+        ("JPY", 5_000, "222"),
+    ]

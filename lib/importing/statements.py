@@ -228,31 +228,34 @@ def _ofx(data: bytes) -> tuple[str, list[Entry]]:
     charset = re.search(rb"CHARSET:\s*(\d+)", data[:1024])
     encoding = "utf-8" if _utf8(data) else f"cp{charset.group(1).decode()}" if charset else "cp1252"
     text = data.decode(encoding, errors="replace")
-    currency = _ofx_value(text, "CURDEF")
-    account = _ofx_value(text, "ACCTID")
-    entries = []
-    for block in re.split(r"<STMTTRN>", text, flags=re.I)[1:]:
-        block = re.split(r"</STMTTRN>|</BANKTRANLIST>", block, flags=re.I)[0]
-        fields = {k.upper(): v.strip() for k, v in _OFX_FIELD.findall(block)}
-        posted, amount = fields.get("DTPOSTED", ""), fields.get("TRNAMT", "")
-        if not re.match(r"\d{8}", posted):
-            raise FileError(f"an entry's posting date {posted!r} is not a date")
-        try:
-            value = Decimal(amount.replace(",", "."))
-        except InvalidOperation:
-            raise FileError(f"an entry's amount {amount!r} is not a number") from None
-        entries.append(
-            Entry(
-                date=f"{posted[:4]}-{posted[4:6]}-{posted[6:8]}",
-                amount=value,
-                currency=(fields.get("CURRENCY") and _ofx_value(block, "CURSYM")) or currency,
-                payer=fields.get("NAME") or fields.get("PAYEE") or None,
-                memo=fields.get("MEMO") or None,
-                reference=fields.get("FITID") or fields.get("REFNUM") or None,
-                account=account,
-            )
-        )
+    entries: list[Entry] = []
+    # Each statement (bank or card) names its own account and currency.
+    for statement in re.split(r"<(?:CC)?STMTRS>", text, flags=re.I)[1:]:
+        currency, account = _ofx_value(statement, "CURDEF"), _ofx_value(statement, "ACCTID")
+        for block in re.split(r"<STMTTRN>", statement, flags=re.I)[1:]:
+            block = re.split(r"</STMTTRN>|</BANKTRANLIST>", block, flags=re.I)[0]
+            entries.append(_ofx_entry(block, currency, account))
     return "OFX statement", entries
+
+
+def _ofx_entry(block: str, currency: str | None, account: str | None) -> Entry:
+    fields = {k.upper(): v.strip() for k, v in _OFX_FIELD.findall(block)}
+    posted, amount = fields.get("DTPOSTED", ""), fields.get("TRNAMT", "")
+    if not re.match(r"\d{8}", posted):
+        raise FileError(f"an entry's posting date {posted!r} is not a date")
+    try:
+        value = Decimal(amount.replace(",", "."))
+    except InvalidOperation:
+        raise FileError(f"an entry's amount {amount!r} is not a number") from None
+    return Entry(
+        date=f"{posted[:4]}-{posted[4:6]}-{posted[6:8]}",
+        amount=value,
+        currency=(fields.get("CURRENCY") and _ofx_value(block, "CURSYM")) or currency,
+        payer=fields.get("NAME") or fields.get("PAYEE") or None,
+        memo=fields.get("MEMO") or None,
+        reference=fields.get("FITID") or fields.get("REFNUM") or None,
+        account=account,
+    )
 
 
 def _ofx_value(text: str, tag: str) -> str | None:
