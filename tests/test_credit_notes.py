@@ -60,10 +60,11 @@ def test_credit_notes_that_cannot_apply_are_rejected_by_row(db, collector):
     result = ledger(db, collector, INVOICE, other_client, unknown, too_big, bare)
     assert result.imported == 1
     reasons = {e.row: (e.column, e.reason) for e in result.rejected}
-    assert reasons[3] == ("client_code", "credit note CN-8 is for another client than INV-101")
-    assert reasons[4] == ("credits_invoice", "credit note CN-9: invoice INV-999 is not in the "
+    assert reasons[3] == ("Customer Code", "credit note CN-8 is for another client than INV-101")
+    assert reasons[4] == ("Against Invoice", "credit note CN-9: invoice INV-999 is not in the "
                           "ledger")  # fmt: skip
-    assert reasons[5][0] == "amount" and "more than the ₹1,18,000.00 still open" in reasons[5][1]
+    assert reasons[5][0] == "Amount" and "more than the ₹1,18,000.00 still open" in reasons[5][1]
+    assert result.rejected[2].values["Invoice No"] == "CN-10"  # the row as it was, to download
     assert reasons[6] == ("Amount", "a negative amount is a credit note: map the column naming "
                           "the invoice it credits (e.g. 'Against invoice')")  # fmt: skip
     assert outstanding(db) == {"INV-101": 11_800_000}

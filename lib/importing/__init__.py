@@ -34,7 +34,7 @@ from lib.importing.columns import (
     normalise_header,
 )
 from lib.importing.credit_notes import store_ledger
-from lib.importing.kinds import parse_rows
+from lib.importing.kinds import name_store_errors, parse_rows
 from lib.importing.reader import FileError, Sheet
 from lib.importing.rows import ClientInfo, Context, Parsed, RowError, infer_orders
 from lib.importing.statements import read_upload
@@ -299,7 +299,10 @@ def _import(
         result.import_id = import_id
         result.imported, result.updated = outcome.imported, outcome.updated
         result.duplicates = outcome.duplicates
-        result.rejected = sorted(parsed.errors + outcome.errors, key=lambda e: e.row)
+        found_by_store = name_store_errors(
+            outcome.errors, found.sheet.rows, found.header_row, found.mapping, options.kind
+        )
+        result.rejected = sorted(parsed.errors + found_by_store, key=lambda e: e.row)
         _finish_import(db, actor, import_id, result, found)
     report(1.0, "Done")
     return result

@@ -261,6 +261,30 @@ def parse_rows(
     return out
 
 
+def name_store_errors(
+    errors: list[RowError], rows: list[list[object]], header_row: int, mapping: dict[int, str],
+    kind: str,
+) -> list[RowError]:  # fmt: skip
+    """Errors the writers found (they know fields and row numbers) in the words of the file:
+    the column's own header and the row as it was, like the errors found while reading."""
+    headers = [str(h) if h not in (None, "") else f"column {i + 1}"
+               for i, h in enumerate(rows[header_row])]  # fmt: skip
+    labels = {name: headers[col] for col, name in mapping.items() if col < len(headers)}
+    named = []
+    for error in errors:
+        column = labels.get(error.column) or _label(kind, error.column)
+        row = rows[error.row - 1] if 0 < error.row <= len(rows) else []
+        named.append(RowError(error.row, column, error.reason, error.values or _raw(headers, row)))
+    return named
+
+
+def _label(kind: str, name: str) -> str:
+    try:
+        return field_decl(kind, name).label
+    except StopIteration:  # already in words ("invoice number")
+        return name
+
+
 def _blank(row: list[object]) -> bool:
     return not any(v not in (None, "") for v in row)
 
