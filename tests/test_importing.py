@@ -631,3 +631,20 @@ def test_check_file_validates_every_row_and_writes_nothing(db):
     result = check_file(db, data, "l.xlsx", ImportOptions(kind="invoices"))
     assert result.imported == 1 and [e.row for e in result.rejected] == [6]
     assert db["invoices"].count == 0 and db["imports"].count == 0
+
+
+def test_check_with_the_actor_counts_what_the_import_would_do_and_writes_nothing(db, collector):
+    first = ledger(["A-1", "C1", "Alpha", date(2025, 4, 1), date(2025, 4, 30), 1000, 0, "JPY"])
+    invoices(db, collector, first)
+    changed = ledger(
+        ["A-1", "C1", "Alpha", date(2025, 4, 1), date(2025, 5, 31), 1000, 0, "JPY"],
+        ["A-2", "C1", "Alpha", date(2025, 4, 2), date(2025, 5, 2), 500, 0, "JPY"],
+    )
+    audit_before = db["audit_log"].count
+    check = check_file(db, changed, "l2.xlsx", ImportOptions(kind="invoices"), collector)
+    assert (check.imported, check.updated, check.duplicates) == (1, 1, 0)
+    assert db["invoices"].count == 1 and db["imports"].count == 1
+    assert db["audit_log"].count == audit_before
+    assert db.execute("SELECT due_date FROM invoices").fetchone()[0] == "2025-04-30"
+    result = invoices(db, collector, changed, name="l2.xlsx")
+    assert (result.imported, result.updated) == (1, 1)

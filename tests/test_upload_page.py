@@ -59,7 +59,7 @@ def test_collector_uploads_a_ledger_and_sees_the_counts(app_db):
     assert dict(zip(mapping["Column in the file"], mapping["Kaishu field"], strict=True))[
         "Invoice No"
     ].startswith("Invoice no")
-    assert any("Check: 2 rows ready · 1 with problems" in w.value for w in at.warning)
+    assert any("Check: 2 new rows · 1 with problems" in w.value for w in at.warning)
     assert connect(app_db)["invoices"].count == 0  # the check wrote nothing
     import_button(at).click().run()
     assert not at.exception
@@ -74,6 +74,9 @@ def test_collector_uploads_a_ledger_and_sees_the_counts(app_db):
 def test_same_file_again_adds_nothing(app_db):
     at = upload(open_app("priya", "pages/upload_page.py"), "ledger.csv", csv_bytes(LEDGER))
     import_button(at).click().run()
+    at.run()  # the check is redone against the ledger as it is now: nothing new in this file
+    assert any("Check: 0 new rows · 2 already there · 1 with problems." in w.value
+               for w in at.warning)  # fmt: skip
     import_button(at).click().run()
     counts = {m.label: m.value for m in at.metric}
     assert counts["Added"] == "0" and counts["Already there"] == "2"
@@ -131,7 +134,7 @@ def test_interns_cannot_upload(app_db):
 def test_bank_statement_in_mt940_is_read_like_a_spreadsheet(app_db):
     at = upload(open_app("priya", "pages/upload_page.py"), "hdfc.sta", MT940_INR)
     assert any("read from the bank's format (MT940 statement)" in m.value for m in at.markdown)
-    assert any("Check: 1 row ready · 1 outflow to skip." in s.value for s in at.success)
+    assert any("Check: 1 new row · 1 outflow to skip." in s.value for s in at.success)
     mapping = at.data_editor[0].value
     fields = dict(zip(mapping["Column in the file"], mapping["Kaishu field"], strict=True))
     assert fields["Credit"].startswith("Amount received") and fields["Payer"].startswith("Payer")

@@ -293,16 +293,7 @@ def _import(
     found, parsed, result = _parse(db, data, file_name, options)
     report(0.7, f"Writing {len(parsed.records):,} rows")
     with transaction(db):
-        now = utc_now()
-        import_id = _start_import(db, actor, found, sha, options, now)
-        outcome: Outcome = _STORE[options.kind](db, actor, parsed.records, import_id, now)
-        result.import_id = import_id
-        result.imported, result.updated = outcome.imported, outcome.updated
-        result.duplicates = outcome.duplicates
-        found_by_store = name_store_errors(
-            outcome.errors, found.sheet.rows, found.header_row, found.mapping, options.kind
-        )
-        result.rejected = sorted(parsed.errors + found_by_store, key=lambda e: e.row)
+        import_id = _store(db, actor, found, parsed, result, sha, options)
         _finish_import(db, actor, import_id, result, found)
     report(1.0, "Done")
     return result
@@ -329,13 +320,55 @@ def _parse(
     return found, parsed, result
 
 
-def check_file(db: Database, data: bytes, file_name: str, options: ImportOptions) -> ImportResult:
+class _DryRun(Exception):
+    """Raised inside the check's transaction so that everything it wrote is rolled back."""
+
+
+def check_file(
+    db: Database, data: bytes, file_name: str, options: ImportOptions, actor: Actor | None = None
+) -> ImportResult:
     """Validate every row without writing anything: ``imported`` counts the rows that are
-    ready, ``rejected`` the rows that would be turned away and why."""
+    ready, ``rejected`` the rows that would be turned away and why. With ``actor``, the
+    writers run too, in a transaction that is rolled back, so the counts are exactly what an
+    import would do now: new rows, updated ones, ones already there, and rows the ledger
+    refuses (a credit note above what is open, a new amount on a settled invoice)."""
+    if actor is not None:
+        require(actor, "import")
     with _gc_paused():
-        _, parsed, result = _parse(db, data, file_name, options)
+        found, parsed, result = _parse(db, data, file_name, options)
     result.imported = len(parsed.records)
+    if actor is None or not parsed.records:
+        return result
+    try:
+        with transaction(db):
+            _store(db, actor, found, parsed, result, "check", options)
+            raise _DryRun
+    except _DryRun:
+        result.import_id = None
     return result
+
+
+def _store(
+    db: Database,
+    actor: Actor,
+    found: Inspection,
+    parsed: Parsed,
+    result: ImportResult,
+    sha: str,
+    options: ImportOptions,
+) -> int:
+    # Inside the caller's transaction: the import row, the writers, and their counts.
+    now = utc_now()
+    import_id = _start_import(db, actor, found, sha, options, now)
+    outcome: Outcome = _STORE[options.kind](db, actor, parsed.records, import_id, now)
+    result.import_id = import_id
+    result.imported, result.updated = outcome.imported, outcome.updated
+    result.duplicates = outcome.duplicates
+    found_by_store = name_store_errors(
+        outcome.errors, found.sheet.rows, found.header_row, found.mapping, options.kind
+    )
+    result.rejected = sorted(parsed.errors + found_by_store, key=lambda e: e.row)
+    return import_id
 
 
 def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[Context, list[str]]:

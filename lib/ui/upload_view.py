@@ -8,6 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from lib.aging.balances import ledger_version
 from lib.auth import Actor
 from lib.importing import (
     FileError,
@@ -32,11 +33,12 @@ KIND_NAMES = {
 REJECT_COLUMNS = [("row", "Row", "int"), ("column", "Column", "text"), ("reason", "Reason", "text")]
 
 
-def _checked(data: bytes, name: str, options: ImportOptions) -> ImportResult:
-    # A dry run parses the whole file; keep it per file and options across reruns.
-    key = "check:" + hashlib.sha256(data).hexdigest() + options.key()
+def _checked(me: Actor, data: bytes, name: str, options: ImportOptions) -> ImportResult:
+    # A dry run reads and writes (then rolls back) the whole file; keep it per file, options
+    # and state of the ledger across reruns.
+    key = f"check:{hashlib.sha256(data).hexdigest()}{options.key()}{ledger_version(db())}"
     if key not in st.session_state:
-        st.session_state[key] = check_file(db(), data, name, options)
+        st.session_state[key] = check_file(db(), data, name, options, me)
     return st.session_state[key]
 
 
@@ -118,7 +120,7 @@ def upload_panel(
             date_order=defaults.date_order,
         )
         if not found.missing:
-            _dry_run(data, name, options)
+            _dry_run(me, data, name, options)
         save_as = st.text_input(
             "Save this mapping as a preset (optional)",
             key=f"preset-{name}",
@@ -141,13 +143,17 @@ def upload_panel(
                 show_result(result, name)
 
 
-def _dry_run(data: bytes, name: str, options: ImportOptions) -> None:
+def _dry_run(me: Actor, data: bytes, name: str, options: ImportOptions) -> None:
     try:
-        check = _checked(data, name, options)
+        check = _checked(me, data, name, options)
     except FileError as exc:
         st.error(str(exc))
         return
-    parts = [f"{check.imported:,} row{'' if check.imported == 1 else 's'} ready"]
+    parts = [f"{check.imported:,} new row{'' if check.imported == 1 else 's'}"]
+    if check.updated:
+        parts.append(f"{check.updated:,} to update")
+    if check.duplicates:
+        parts.append(f"{check.duplicates:,} already there")
     if check.rejected:
         parts.append(f"{len(check.rejected):,} with problems")
     if check.skipped_outflows:
