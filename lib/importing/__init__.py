@@ -13,9 +13,10 @@ import gc
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -339,12 +340,20 @@ def check_file(
     result.imported = len(parsed.records)
     if actor is None or not parsed.records:
         return result
+    read_only = replace(result, rejected=list(result.rejected), warnings=list(result.warnings))
     try:
         with transaction(db):
             _store(db, actor, found, parsed, result, "check", options)
             raise _DryRun
     except _DryRun:
         result.import_id = None
+    except sqlite3.OperationalError:
+        # A full or read-only disk: the import will say so; the check still reads the file.
+        read_only.warnings.append(
+            "These counts come from reading the file only: the database cannot be written "
+            "right now, so the check could not try the rows against the ledger."
+        )
+        return read_only
     return result
 
 
