@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from lib import audit
 from lib.auth import Actor, require
 from lib.importing.rows import RowError
-from lib.importing.store import Outcome, chunks, lookup, store_invoices
+from lib.importing.store import Outcome, lookup, store_invoices
 from lib.money import format_money
 
 
@@ -29,6 +29,13 @@ def store_ledger(
     return out
 
 
+# The invoice a note credits, with its client's code and what is still open on it.
+TARGETS = (
+    "invoices i JOIN clients c ON c.id = i.client_id"
+    " LEFT JOIN invoice_settled s ON s.invoice_id = i.id"
+)
+
+
 def store_credit_notes(
     db: Database, actor: Actor, notes: list[dict], import_id: int, now: str, out: Outcome
 ) -> None:
@@ -37,17 +44,17 @@ def store_credit_notes(
     require(actor, "import")
     known = lookup(db, "deductions", "source_document", [n["invoice_no"] for n in notes],
                    "id, source_document")  # fmt: skip
-    targets = lookup(db, "invoices", "invoice_no", [n["credits_invoice"] for n in notes],
-                     "id, invoice_no, client_id, currency, amount, voided_at")  # fmt: skip
-    codes = _client_codes(db, [t["client_id"] for t in targets.values()])
-    left = _open_amounts(db, [t["id"] for t in targets.values()])
+    targets = lookup(db, TARGETS, "invoice_no", [n["credits_invoice"] for n in notes],
+                     "i.id, invoice_no, i.client_id, client_code, i.currency, i.voided_at,"
+                     " i.amount - COALESCE(s.settled, 0) AS open")  # fmt: skip
+    left = {t["id"]: t["open"] for t in targets.values()}
     rows = []
     for note in notes:
         if note["invoice_no"] in known:
             out.duplicates += 1
             continue
         target = targets.get(note["credits_invoice"])
-        problem = _problem(note, target, codes, left)
+        problem = _problem(note, target, left)
         if problem:
             out.errors.append(RowError(note["source_row"], *problem))
             continue
@@ -57,11 +64,11 @@ def store_credit_notes(
     out.imported += len(rows)
 
 
-def _problem(note: dict, target: dict | None, codes: dict, left: dict) -> tuple[str, str] | None:
+def _problem(note: dict, target: dict | None, left: dict) -> tuple[str, str] | None:
     credited, number = note["credits_invoice"], note["invoice_no"]
     if target is None or target["voided_at"]:
         return "credits_invoice", f"credit note {number}: invoice {credited} is not in the ledger"
-    if note["client_code"] and note["client_code"] != codes.get(target["client_id"]):
+    if note["client_code"] and note["client_code"] != target["client_code"]:
         return "client_code", f"credit note {number} is for another client than {credited}"
     if note["currency"] != target["currency"]:
         return "currency", f"credit note {number} is in {note['currency']}, {credited} in " + (
@@ -73,25 +80,6 @@ def _problem(note: dict, target: dict | None, codes: dict, left: dict) -> tuple[
                           f"{format_money(note['amount'], target['currency'])}, more than the "
                           f"{open_text} still open on {credited}")  # fmt: skip
     return None
-
-
-def _client_codes(db: Database, ids: list[int]) -> dict[int, str]:
-    return dict(_by_id(db, "SELECT id, client_code FROM clients WHERE id IN ({marks})", ids))
-
-
-def _open_amounts(db: Database, ids: list[int]) -> dict[int, int]:
-    sql = (
-        "SELECT i.id, i.amount - COALESCE(s.settled, 0) FROM invoices i"
-        " LEFT JOIN invoice_settled s ON s.invoice_id = i.id WHERE i.id IN ({marks})"
-    )
-    return dict(_by_id(db, sql, ids))
-
-
-def _by_id(db: Database, sql: str, ids: list[int]) -> list[tuple]:
-    rows: list[tuple] = []
-    for part in chunks(sorted(set(ids))):
-        rows.extend(db.execute(sql.format(marks=",".join("?" * len(part))), part))
-    return rows
 
 
 def _write(db: Database, actor: Actor, rows: list[tuple[dict, dict]], import_id: int,
