@@ -229,10 +229,7 @@ def parse_rows(
     rows: list[list[object]], header_row: int, mapping: dict[int, str], ctx: Context
 ) -> Parsed:
     """Convert every data row below ``header_row``; good rows become records, bad ones errors."""
-    headers = [
-        str(h) if h not in (None, "") else f"column {i + 1}" for i, h in enumerate(rows[header_row])
-    ]
-    labels = {name: headers[col] for col, name in mapping.items() if col < len(headers)}
+    headers, labels = _headers(rows, header_row, mapping)
     body = rows[header_row + 1 :]
     cols = Columns(body, mapping, ctx)
     build = BUILDERS[ctx.kind](cols)
@@ -253,7 +250,7 @@ def parse_rows(
             if _is_summary(row):  # a "Total" or "Closing balance" line, not a bad row
                 out.skipped["total"] = out.skipped.get("total", 0) + 1
                 continue
-            column = labels.get(bad.field) or field_decl(ctx.kind, bad.field).label
+            column = labels.get(bad.field) or _label(ctx.kind, bad.field)
             out.errors.append(RowError(header_row + 2 + i, column, bad.reason, _raw(headers, row)))
             continue
         record["source_row"] = header_row + 2 + i
@@ -267,15 +264,23 @@ def name_store_errors(
 ) -> list[RowError]:  # fmt: skip
     """Errors the writers found (they know fields and row numbers) in the words of the file:
     the column's own header and the row as it was, like the errors found while reading."""
-    headers = [str(h) if h not in (None, "") else f"column {i + 1}"
-               for i, h in enumerate(rows[header_row])]  # fmt: skip
-    labels = {name: headers[col] for col, name in mapping.items() if col < len(headers)}
+    headers, labels = _headers(rows, header_row, mapping)
     named = []
     for error in errors:
         column = labels.get(error.column) or _label(kind, error.column)
         row = rows[error.row - 1] if 0 < error.row <= len(rows) else []
         named.append(RowError(error.row, column, error.reason, error.values or _raw(headers, row)))
     return named
+
+
+def _headers(
+    rows: list[list[object]], header_row: int, mapping: dict[int, str]
+) -> tuple[list[str], dict[str, str]]:
+    # The file's headers (a blank one named by its place), and each mapped field's header.
+    headers = [
+        str(h) if h not in (None, "") else f"column {i + 1}" for i, h in enumerate(rows[header_row])
+    ]
+    return headers, {name: headers[col] for col, name in mapping.items() if col < len(headers)}
 
 
 def _label(kind: str, name: str) -> str:
