@@ -97,7 +97,7 @@ def title_of(kind: str) -> str:
 
 
 def _mt940(data: bytes) -> tuple[str, list[Entry]]:
-    text = data.decode("utf-8") if _utf8(data) else data.decode("latin-1")
+    text = _decode(data, "latin-1")  # SWIFT's character set is a subset of both
     entries: list[Entry] = []
     # One file may hold several accounts' statements; mt940 keeps only the last :25:, so each
     # statement (from one :20: to the next) is read on its own.
@@ -138,12 +138,12 @@ def _mt940_statement(text: str) -> list[Entry]:
     return entries
 
 
-def _utf8(data: bytes) -> bool:
+def _decode(data: bytes, fallback: str) -> str:
+    """UTF-8 when the bytes are UTF-8, else the format's own older character set."""
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return data.decode(fallback, errors="replace")
 
 
 def _sepa_name(details: str) -> str | None:
@@ -226,8 +226,7 @@ _OFX_FIELD = re.compile(r"<([A-Z0-9.]+)>([^<\r\n]*)", re.I)
 
 def _ofx(data: bytes) -> tuple[str, list[Entry]]:
     charset = re.search(rb"CHARSET:\s*(\d+)", data[:1024])
-    encoding = "utf-8" if _utf8(data) else f"cp{charset.group(1).decode()}" if charset else "cp1252"
-    text = data.decode(encoding, errors="replace")
+    text = _decode(data, f"cp{charset.group(1).decode()}" if charset else "cp1252")
     entries: list[Entry] = []
     # Each statement (bank or card) names its own account and currency.
     for statement in re.split(r"<(?:CC)?STMTRS>", text, flags=re.I)[1:]:
