@@ -57,6 +57,7 @@ class UndoPlan:
     invoices: list[int] = field(default_factory=list)
     clients: list[int] = field(default_factory=list)
     credit_notes: list[int] = field(default_factory=list)
+    owners: dict[tuple[str, int], int | None] = field(default_factory=dict)  # row → its client
     blockers: list[str] = field(default_factory=list)
     in_use: int = 0  # rows already used by later work, of which ``blockers`` names a few
 
@@ -110,8 +111,10 @@ def undo_plan(db: Database, actor: Actor, import_id: int) -> UndoPlan:
         return plan
     table = "receipts" if kind == "receipts" else "invoices"
     live = "reversed_at IS NULL" if kind == "receipts" else "voided_at IS NULL"
-    ids = [r[0] for r in db.execute(f"SELECT id FROM {table} WHERE import_id = ? AND {live}",
-                                    [import_id])]  # fmt: skip
+    owned = db.execute(f"SELECT id, client_id FROM {table} WHERE import_id = ? AND {live}",
+                       [import_id]).fetchall()  # fmt: skip
+    plan.owners = {(table, i): client for i, client in owned}
+    ids = [i for i, _ in owned]
     if kind == "receipts":
         plan.receipts = ids
         plan.blockers, plan.in_use = _used(db, "receipts", "receipt_id", ids, RECEIPT_USES)
@@ -119,12 +122,13 @@ def undo_plan(db: Database, actor: Actor, import_id: int) -> UndoPlan:
         plan.invoices = ids
         uses = tuple((t, c.format(import_id=import_id), w) for t, c, w in INVOICE_USES)
         plan.blockers, plan.in_use = _used(db, "invoices", "invoice_id", ids, uses)
-        plan.credit_notes = [
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM deductions WHERE import_id = ? AND reversed_at IS NULL", [import_id]
-            )
-        ]
+        notes = db.execute(
+            "SELECT d.id, i.client_id FROM deductions d JOIN invoices i ON i.id = d.invoice_id"
+            " WHERE d.import_id = ? AND d.reversed_at IS NULL",
+            [import_id],
+        ).fetchall()
+        plan.credit_notes = [i for i, _ in notes]
+        plan.owners.update({("deductions", i): client for i, client in notes})
         plan.clients = _unused_new_clients(db, import_id)
     return plan
 
@@ -215,63 +219,56 @@ def undo_import(db: Database, actor: Actor, import_id: int, reason: str) -> Undo
         plan = undo_plan(db, actor, import_id)
         if not plan.possible:
             raise UndoRefused("; ".join([plan.headline(), *plan.details()]))
-        now, note = utc_now(), f"import #{import_id} undone: {reason}"
-        _reverse_receipts(db, plan.receipts, import_id, actor, now, note)
-        _reverse_credit_notes(db, plan.credit_notes, actor, now, note)
-        _void_invoices(db, plan.invoices, import_id, actor, now, note)
-        _deactivate(db, plan.clients, actor, now, note)
-        db.execute(
-            "UPDATE imports SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?",
-            [now, actor.username, reason, import_id],
-        )
-        audit.record(db, actor, "imports", import_id, "undo", None,
-                     {"reason": reason, "summary": plan.summary()})  # fmt: skip
+        _apply(db, actor, plan, reason)
     return plan
 
 
-def _reverse_receipts(
-    db: Database, ids: list[int], import_id: int, actor: Actor, now: str, note: str
-) -> None:
-    # The fingerprint is the receipt's claim to its bank line; a reversed row gives it up so
-    # the corrected statement can bring the line in again.
-    db.conn.executemany(
-        "UPDATE receipts SET reversed_at = ?, reversed_by = ?, reversal_reason = ?,"
-        " fingerprint = fingerprint || ':undone:' || id WHERE id = ?",
-        [(now, actor.username, note, i) for i in ids],
-    )
+REVERSED = "reversed_at = ?, reversed_by = ?, reversal_reason = ?"
+
+
+def _apply(db: Database, actor: Actor, plan: UndoPlan, reason: str) -> None:
+    now, note, who = utc_now(), f"import #{plan.import_id} undone: {reason}", actor.username
+    # A reversed receipt gives up its bank line's key, a reversed credit note its number,
+    # so that the corrected file can bring them in again.
+    _mark(db, actor, plan, "receipts", plan.receipts, "reverse", note,
+          f"{REVERSED}, fingerprint = fingerprint || ':undone:' || id",
+          (now, who, note))  # fmt: skip
     db.conn.executemany(
         "UPDATE match_suggestions SET status = 'stale' WHERE receipt_id = ? AND status = 'open'",
-        [(i,) for i in ids],
+        [(i,) for i in plan.receipts],
     )
-    clients = dict(db.execute("SELECT id, client_id FROM receipts WHERE import_id = ?",
-                              [import_id]))  # fmt: skip
-    audit.record_many(db, actor, [("receipts", i, "reverse", None, {"reason": note},
-                                   clients.get(i)) for i in ids])  # fmt: skip
-
-
-def _reverse_credit_notes(db: Database, ids: list[int], actor: Actor, now: str, note: str) -> None:
-    # Like a receipt's fingerprint, the note's number is given up for the corrected ledger.
-    db.conn.executemany(
-        "UPDATE deductions SET reversed_at = ?, reversed_by = ?, reversal_reason = ?,"
-        " source_document = source_document || ':undone:' || id WHERE id = ?",
-        [(now, actor.username, note, i) for i in ids],
+    _mark(db, actor, plan, "deductions", plan.credit_notes, "reverse", note,
+          f"{REVERSED}, source_document = source_document || ':undone:' || id",
+          (now, who, note))  # fmt: skip
+    _mark(db, actor, plan, "invoices", plan.invoices, "void", note,
+          "voided_at = ?, voided_by = ?, void_reason = ?, voided_by_import = ?, updated_at = ?",
+          (now, who, note, plan.import_id, now))  # fmt: skip
+    _deactivate(db, plan.clients, actor, now, note)
+    db.execute(
+        "UPDATE imports SET undone_at = ?, undone_by = ?, undo_reason = ? WHERE id = ?",
+        [now, who, reason, plan.import_id],
     )
-    audit.record_many(db, actor, [("deductions", i, "reverse", None, {"reason": note}, None)
-                                  for i in ids])  # fmt: skip
+    audit.record(db, actor, "imports", plan.import_id, "undo", None,
+                 {"reason": reason, "summary": plan.summary()})  # fmt: skip
 
 
-def _void_invoices(
-    db: Database, ids: list[int], import_id: int, actor: Actor, now: str, note: str
+def _mark(
+    db: Database,
+    actor: Actor,
+    plan: UndoPlan,
+    table: str,
+    ids: list[int],
+    action: str,
+    note: str,
+    assignments: str,
+    values: tuple,
 ) -> None:
+    # Reverse or void rows of ``table``, each audited with the reason, under its client.
     db.conn.executemany(
-        "UPDATE invoices SET voided_at = ?, voided_by = ?, void_reason = ?, voided_by_import = ?,"
-        " updated_at = ? WHERE id = ?",
-        [(now, actor.username, note, import_id, now, i) for i in ids],
+        f"UPDATE {table} SET {assignments} WHERE id = ?", [(*values, i) for i in ids]
     )
-    owners = dict(db.execute("SELECT id, client_id FROM invoices WHERE voided_by_import = ?",
-                             [import_id]))  # fmt: skip
-    audit.record_many(db, actor, [("invoices", i, "void", None, {"reason": note}, owners.get(i))
-                                  for i in ids])  # fmt: skip
+    audit.record_many(db, actor, [(table, i, action, None, {"reason": note},
+                                   plan.owners.get((table, i))) for i in ids])  # fmt: skip
 
 
 def _deactivate(db: Database, ids: list[int], actor: Actor, now: str, note: str) -> None:
