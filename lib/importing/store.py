@@ -319,9 +319,9 @@ def _restore_invoice(
     back = {"voided_at": None, "voided_by": None, "void_reason": None, "voided_by_import": None}
     db["invoices"].update(old["id"], {**change, **back, "import_id": import_id, "updated_at": now})
     before = {k: old[k] for k in [*change, *back]}
-    audit.record(db, actor, "invoices", old["id"], "restore from ledger", before,
-                 {**change, **back}, change.get("client_id", old["client_id"]))  # fmt: skip
     client_id = change.get("client_id", old["client_id"])
+    audit.record(db, actor, "invoices", old["id"], "restore from ledger", before,
+                 {**change, **back}, client_id)  # fmt: skip
     if db.execute("UPDATE clients SET active = 1, updated_at = ? WHERE id = ? AND active = 0",
                   [now, client_id]).rowcount:  # fmt: skip
         audit.record(db, actor, "clients", client_id, "reactivate: an invoice is back",
