@@ -18,16 +18,15 @@ from sqlite_utils import Database
 from lib import audit
 from lib.auth import Actor, PermissionDenied, require
 from lib.db import transaction, utc_now
-from lib.importing.store import chunks
 
 MAX_NAMED = 5  # rows in use named in the message; the rest are counted
 
-# Rows that use an invoice, with what to tell the collector.
+# Rows that use an invoice (``u``), with what to tell the collector.
 INVOICE_USES = (
-    ("allocations", "reversed_at IS NULL", "money applied"),
+    ("allocations", "u.reversed_at IS NULL", "money applied"),
     # The import's own credit notes are undone with it; anyone else's deduction is a use.
-    ("deductions", "reversed_at IS NULL AND import_id IS NOT {import_id}", "a deduction"),
-    ("write_offs", "reversed_at IS NULL", "a write-off"),
+    ("deductions", "u.reversed_at IS NULL AND u.import_id IS NOT t.import_id", "a deduction"),
+    ("write_offs", "u.reversed_at IS NULL", "a write-off"),
     ("follow_up_invoices", "1", "a follow-up logged"),
     ("disputes", "1", "a dispute"),
     ("notes", "1", "a note"),
@@ -36,9 +35,9 @@ INVOICE_USES = (
     ("case_invoices", "1", "a recovery case"),
 )
 RECEIPT_USES = (
-    ("allocations", "reversed_at IS NULL", "money applied"),
-    ("deductions", "reversed_at IS NULL", "a deduction"),
-    ("write_off_recoveries", "reversed_at IS NULL", "a recovery after write-off"),
+    ("allocations", "u.reversed_at IS NULL", "money applied"),
+    ("deductions", "u.reversed_at IS NULL", "a deduction"),
+    ("write_off_recoveries", "u.reversed_at IS NULL", "a recovery after write-off"),
 )
 
 
@@ -117,11 +116,10 @@ def undo_plan(db: Database, actor: Actor, import_id: int) -> UndoPlan:
     ids = [i for i, _ in owned]
     if kind == "receipts":
         plan.receipts = ids
-        plan.blockers, plan.in_use = _used(db, "receipts", "receipt_id", ids, RECEIPT_USES)
+        plan.blockers, plan.in_use = _used(db, import_id, "receipts", "receipt_id", RECEIPT_USES)
     else:
         plan.invoices = ids
-        uses = tuple((t, c.format(import_id=import_id), w) for t, c, w in INVOICE_USES)
-        plan.blockers, plan.in_use = _used(db, "invoices", "invoice_id", ids, uses)
+        plan.blockers, plan.in_use = _used(db, import_id, "invoices", "invoice_id", INVOICE_USES)
         notes = db.execute(
             "SELECT d.id, i.client_id FROM deductions d JOIN invoices i ON i.id = d.invoice_id"
             " WHERE d.import_id = ? AND d.reversed_at IS NULL",
@@ -169,21 +167,21 @@ def _check_actor(actor: Actor, username: str, import_id: int) -> None:
 
 
 def _used(
-    db: Database, table: str, column: str, ids: list[int], uses: tuple
+    db: Database, import_id: int, table: str, column: str, uses: tuple
 ) -> tuple[list[str], int]:
-    # Read-only on purpose: the plan is shown before any transaction is open.
+    # Read-only on purpose: the plan is shown before any transaction is open. One query per
+    # kind of use, joined on the import, however many rows it brought in.
     label = "reference" if table == "receipts" else "invoice_no"
+    live = "reversed_at IS NULL" if table == "receipts" else "voided_at IS NULL"
     found: dict[int, list[str]] = {}
     names: dict[int, str] = {}
-    for part in chunks(ids):
-        marks = ",".join("?" * len(part))
-        for use_table, condition, what in uses:
-            sql = (f"SELECT DISTINCT {column} FROM {use_table} WHERE {condition}"
-                   f" AND {column} IN ({marks})")  # fmt: skip
-            for (row_id,) in db.execute(sql, part):
-                found.setdefault(row_id, []).append(what)
-        sql = f"SELECT id, COALESCE({label}, '#' || id) FROM {table} WHERE id IN ({marks})"
-        names.update(db.execute(sql, part))
+    for use_table, condition, what in uses:
+        sql = (f"SELECT DISTINCT t.id, COALESCE(t.{label}, '#' || t.id) FROM {use_table} u"
+               f" JOIN {table} t ON t.id = u.{column}"
+               f" WHERE t.import_id = ? AND t.{live} AND {condition}")  # fmt: skip
+        for row_id, name in db.execute(sql, [import_id]):
+            found.setdefault(row_id, []).append(what)
+            names[row_id] = name
     kind = "receipt" if table == "receipts" else "invoice"
     out = [f"{kind} {names[i]}: {', '.join(found[i])}" for i in sorted(found)[:MAX_NAMED]]
     if len(found) > MAX_NAMED:
