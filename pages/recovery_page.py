@@ -6,12 +6,12 @@ import streamlit as st
 from lib.recovery import board
 from lib.ui.case_view import show_case
 from lib.ui.context import db, guard, today
+from lib.ui.feedback import flash
 from lib.ui.recovery_view import (
     approvals_panel,
     board_panel,
     case_list,
     filters,
-    flash,
     open_form,
     start_by_hand,
 )

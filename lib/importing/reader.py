@@ -22,6 +22,7 @@ MAX_ROWS = 500_000  # a year of statements is far less; more is an export gone w
 MAX_COLUMNS = 500
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORKBOOK_MAGIC = (_ZIP, _OLE2)  # how .xlsx/.ods and .xls files begin
 _WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 _DELIMITERS = (",", "\t", ";", "|")
 
@@ -49,7 +50,7 @@ def read_sheet(data: bytes, file_name: str, sheet: str | None = None) -> Sheet:
     if len(data) > MAX_BYTES:
         raise FileError(f"{file_name}: larger than {MAX_BYTES // 2**20} MB; split it by period")
     lower = file_name.lower()
-    if data.startswith(_ZIP) or data.startswith(_OLE2):
+    if data.startswith(WORKBOOK_MAGIC):
         return _read_workbook(data, file_name, sheet)
     if lower.endswith(_WORKBOOK_EXT):
         raise FileError(f"{file_name}: not a valid Excel workbook (is it damaged or renamed?)")

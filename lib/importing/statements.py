@@ -19,7 +19,7 @@ from xml.etree.ElementTree import Element
 import mt940
 from defusedxml import ElementTree
 
-from lib.importing.reader import FileError, Sheet, read_sheet
+from lib.importing.reader import WORKBOOK_MAGIC, FileError, Sheet, read_sheet
 from lib.importing.zengin import is_zengin, read_zengin
 
 HEADER = ["Date", "Value Date", "Credit", "Debit", "Payer", "Narration", "Reference", "Currency",
@@ -70,7 +70,7 @@ def detect(data: bytes) -> str | None:
 def read_upload(data: bytes, file_name: str, sheet: str | None = None) -> Sheet:
     """Any uploaded file as a :class:`Sheet`: a bank statement format recognised by its
     content, else a workbook or a CSV (:func:`lib.importing.reader.read_sheet`)."""
-    kind = detect(data) if data and not data.startswith((b"PK\x03\x04", b"\xd0\xcf")) else None
+    kind = detect(data) if data and not data.startswith(WORKBOOK_MAGIC) else None
     return read_statement(data, file_name, kind) if kind else read_sheet(data, file_name, sheet)
 
 

@@ -12,8 +12,8 @@ from lib.recovery import PRIORITIES, RecoveryError, cases, details
 from lib.recovery import board as bd
 from lib.ui import format as fmt
 from lib.ui.context import db
+from lib.ui.feedback import done, refuse
 from lib.ui.format import plain
-from lib.ui.recovery_view import done, refuse
 
 
 def invoices_tab(case: dict, money, me: Actor, as_of: date) -> None:

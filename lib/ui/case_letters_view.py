@@ -18,8 +18,8 @@ from lib.recovery.lettertext import LANGUAGES
 from lib.recovery.settings import load as recovery_settings
 from lib.ui import format as fmt
 from lib.ui.context import db
+from lib.ui.feedback import done, refuse
 from lib.ui.format import plain
-from lib.ui.recovery_view import done, refuse
 
 
 def letters_tab(case: dict, me: Actor, as_of: date) -> None:

@@ -13,7 +13,7 @@ from lib.recovery import attachments as att
 from lib.recovery.settings import load as recovery_settings
 from lib.ui import format as fmt
 from lib.ui.context import db
-from lib.ui.recovery_view import done, refuse
+from lib.ui.feedback import done, refuse
 
 TIMELINE_COLUMNS = [
     ("date", "Date", "date"),

@@ -17,8 +17,8 @@ from lib.recovery import OPEN_STAGES, STAGES, RecoveryError
 from lib.recovery import settlements as sl
 from lib.ui import format as fmt
 from lib.ui.context import db
+from lib.ui.feedback import done, refuse
 from lib.ui.format import plain
-from lib.ui.recovery_view import done, refuse
 
 EVERY = {"month": "monthly", "fortnight": "every 2 weeks", "week": "weekly"}
 ERRORS = (RecoveryError, PermissionDenied, MatchError)

@@ -29,8 +29,8 @@ from lib.ui.case_log_view import log_tab
 from lib.ui.case_settlement_view import settlement_tab
 from lib.ui.case_writeoff_view import write_off_tab
 from lib.ui.context import db
+from lib.ui.feedback import done, flash, refuse
 from lib.ui.format import plain
-from lib.ui.recovery_view import done, flash, refuse
 
 TAB_KEY = "rc-tab"
 OUTCOMES = {

@@ -14,8 +14,8 @@ from lib.recovery import writeoffs as wo
 from lib.ui import format as fmt
 from lib.ui.case_settlement_view import ERRORS, money_input
 from lib.ui.context import db
+from lib.ui.feedback import done, refuse
 from lib.ui.format import plain
-from lib.ui.recovery_view import done, refuse
 
 
 def write_off_tab(case: dict, money, me: Actor, as_of: date) -> None:

@@ -16,7 +16,7 @@ from lib.recovery import board as bd
 from lib.recovery.writeoffs import pending
 from lib.ui import format as fmt
 from lib.ui.context import db
-from lib.ui.feedback import done, flash, refuse  # noqa: F401  (the case views use them)
+from lib.ui.feedback import done, refuse
 from lib.ui.format import plain
 
 PAGE = "pages/recovery_page.py"
