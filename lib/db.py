@@ -1022,3 +1022,54 @@ def m010_credit_notes(db: Database) -> None:
         " WHERE source_document IS NOT NULL",
     ):
         db.execute(statement)
+
+
+def keep_settled_on_invoices(db: Database) -> None:
+    """``invoices.settled`` brought up to date from the entries (the ``invoice_settled``
+    view), and the triggers that keep it so from then on: every insert, reversal or change
+    of an allocation, deduction, write-off or recovery moves its invoice's total."""
+    db.execute(
+        "UPDATE invoices SET settled = s.settled FROM invoice_settled s"
+        " WHERE s.invoice_id = invoices.id AND invoices.settled <> s.settled"
+    )
+    for table, sign in SETTLING:
+        undo = "-" if sign == "+" else "+"
+        db.execute(
+            f"CREATE TRIGGER {table}_settled_insert AFTER INSERT ON {table}"
+            " WHEN NEW.reversed_at IS NULL BEGIN"
+            f" UPDATE invoices SET settled = settled {sign} NEW.amount"
+            " WHERE id = NEW.invoice_id; END"
+        )
+        db.execute(
+            f"CREATE TRIGGER {table}_settled_update AFTER UPDATE OF amount, reversed_at,"
+            f" invoice_id ON {table} BEGIN"
+            f" UPDATE invoices SET settled = settled {undo}"
+            " CASE WHEN OLD.reversed_at IS NULL THEN OLD.amount ELSE 0 END"
+            " WHERE id = OLD.invoice_id;"
+            f" UPDATE invoices SET settled = settled {sign}"
+            " CASE WHEN NEW.reversed_at IS NULL THEN NEW.amount ELSE 0 END"
+            " WHERE id = NEW.invoice_id; END"
+        )
+
+
+@migrations()
+def m011_settled_on_invoices(db: Database) -> None:
+    """What settles each invoice moves from m008's ``invoice_totals`` onto the invoice row
+    (``invoices.settled``, kept by triggers the same way), so that a partial index can hold
+    exactly the invoices open now, in client order and with every column the aging needs:
+    today's aging reads that index alone and sums each client as it streams past, with no
+    join and no sort (issue 7)."""
+    db.execute(
+        "ALTER TABLE invoices ADD COLUMN settled INTEGER NOT NULL DEFAULT 0"
+        f" CHECK ({MONEY.format(col='settled')})"
+    )
+    for table, _ in SETTLING:
+        db.execute(f"DROP TRIGGER {table}_totals_insert")
+        db.execute(f"DROP TRIGGER {table}_totals_update")
+    db.execute("DROP TABLE invoice_totals")
+    keep_settled_on_invoices(db)
+    db.execute(
+        "CREATE INDEX invoices_open ON invoices"
+        " (client_id, currency, due_date, invoice_date, amount, settled, voided_at)"
+        " WHERE voided_at IS NULL AND amount > settled"
+    )

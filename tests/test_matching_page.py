@@ -128,7 +128,7 @@ def test_manual_split_with_a_fee_then_unmatch(ledger):
     assert db.execute("SELECT amount, kind FROM deductions").fetchone() == (5679, "short_payment")
     assert (
         db.execute(
-            "SELECT settled FROM invoice_settled s JOIN invoices i ON i.id ="
+            "SELECT s.settled FROM invoice_settled s JOIN invoices i ON i.id ="
             " s.invoice_id WHERE i.invoice_no = 'Q-1'"
         ).fetchone()[0]
         == 10000

@@ -190,7 +190,10 @@ def test_ledger_with_a_credit_note_maps_it_and_lowers_the_invoice(app_db):
     assert {m.label: m.value for m in at.metric}["Added"] == "2"
     (left,) = (
         connect(app_db)
-        .execute("SELECT amount - settled FROM invoices JOIN invoice_settled ON invoice_id = id")
+        .execute(
+            "SELECT i.amount - s.settled FROM invoices i"
+            " JOIN invoice_settled s ON s.invoice_id = i.id"
+        )
         .fetchone()
     )
     assert left == 10_620_000

@@ -116,9 +116,10 @@ def summary(db: Database, as_of: date) -> list[dict[str, Any]]:
 
 # Aging by bucket (issue 7): the same balances, bucketed by days past due or days since the
 # invoice date, grouped the way the lead asks for them in the meeting. What settles each
-# invoice is kept in ``invoice_totals`` (migration m008); the balance on a day is the
-# invoice less that total, plus whatever was dated after the day. For today that is one row
-# per invoice, which is what keeps 100,000 open invoices under a second.
+# invoice is kept on it, in ``invoices.settled`` (migration m011); the balance on a day is
+# the invoice less that total, plus whatever was dated after the day. When nothing is dated
+# after the day (today's aging, as a rule), the open invoices are exactly those in the
+# partial index ``invoices_open``, which holds their every figure in client order.
 
 LATER = """
 SELECT invoice_id, SUM(amount) AS back FROM (
@@ -135,14 +136,35 @@ SELECT invoice_id, SUM(amount) AS back FROM (
    WHERE reversed_at IS NULL AND effective_date > :as_of
 ) GROUP BY invoice_id
 """
-BALANCE_ON = """
-SELECT i.id, i.invoice_no, i.client_id, i.currency, i.invoice_date, i.due_date, i.amount,
-       i.disputed, i.amount - COALESCE(t.settled, 0) + COALESCE(l.back, 0) AS outstanding
-  FROM invoices i NOT INDEXED
-  LEFT JOIN invoice_totals t ON t.invoice_id = i.id
-  LEFT JOIN later l ON l.invoice_id = i.id
+COLUMNS = "i.id, i.invoice_no, i.client_id, i.currency, i.invoice_date, i.due_date, i.amount,"
+BALANCE_ON = f"""
+SELECT {COLUMNS} i.disputed, i.amount - i.settled + COALESCE(l.back, 0) AS outstanding
+  FROM invoices i NOT INDEXED LEFT JOIN later l ON l.invoice_id = i.id
  WHERE i.invoice_date <= :as_of AND i.voided_at IS NULL
 """
+# The same in two parts, for sums by client. The invoices open now that nothing dated after
+# the day touches (their balance on the day is their balance now), read from the index
+# ``invoices_open``, in client order and with every figure but the number and dispute flag:
+BALANCE_NOW = f"""
+SELECT {COLUMNS} i.disputed, i.amount - i.settled AS outstanding
+  FROM invoices i INDEXED BY invoices_open
+ WHERE i.voided_at IS NULL AND i.amount > i.settled AND i.invoice_date <= :as_of
+   AND i.id NOT IN (SELECT invoice_id FROM later)
+"""
+# and the few invoices that something dated after the day touches, open or settled now:
+BALANCE_MOVED = f"""
+SELECT {COLUMNS} i.disputed, i.amount - i.settled + l.back AS outstanding
+  FROM later l JOIN invoices i ON i.id = l.invoice_id
+ WHERE i.voided_at IS NULL AND i.invoice_date <= :as_of
+"""
+PARTS = {"now": BALANCE_NOW, "moved": BALANCE_MOVED}
+# Past this many entries dated after the day (an aging far back), one scan of every invoice
+# beats the two parts (measured: 613 entries 0.21 s against 0.31 s; 33,000 0.37 against 0.29).
+MOVED_LIMIT = 10_000
+ENTRIES_AFTER = " + ".join(
+    f"(SELECT COUNT(*) FROM {table} WHERE effective_date > :as_of)"
+    for table in ("allocations", "deductions", "write_offs", "write_off_recoveries")
+)
 GROUP_KEYS = {
     "client": ("c.client_code", "c.client_code || ' ' || c.name"),
     "segment": ("c.segment", "c.segment"),
@@ -192,10 +214,14 @@ def balances_query(
     buckets: Buckets,
     filters: Filters | None = None,
     clients: bool = True,
+    part: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """SQL selecting ``select`` (``{bucket}`` stands for the bucket) over the invoices open
     on ``as_of`` (``b``, with ``outstanding``) and, with ``clients`` (or any filter), their
-    clients ``c`` and head offices ``p``; callers add ``AND …`` conditions and a GROUP BY."""
+    clients ``c`` and head offices ``p``; callers add ``AND …`` conditions and a GROUP BY.
+    With ``part`` (a key of :data:`PARTS`), only the invoices untouched since ``as_of``
+    (``"now"``, read in client order, so that sums by client need no sort) or only those
+    touched (``"moved"``): the two together are all of them."""
     case, params = bucket_case(buckets, as_of)
     params["as_of"] = as_of.isoformat()
     conditions = _where(filters, params)
@@ -206,7 +232,7 @@ def balances_query(
         else ""
     )
     sql = (
-        f"WITH later AS ({LATER}), bal AS ({BALANCE_ON})"
+        f"WITH later AS ({LATER}), bal AS ({PARTS[part] if part else BALANCE_ON})"
         f" SELECT {select.format(bucket=case)} FROM bal b{joins}"
         f" WHERE {' AND '.join(where)}"
     )
@@ -276,6 +302,21 @@ SELECT c.id, c.client_code, c.name, c.segment, COALESCE(c.owner, ''), p.client_c
 """
 
 
+def bucket_sums(buckets: Buckets, day: date, alias: str = "b") -> tuple[str, dict[str, str]]:
+    """SQL for one ``SUM`` of ``outstanding`` per bucket of ``buckets`` on ``day`` (and its
+    parameters, those of :func:`bucket_case`): a group's buckets in one row."""
+    column = f"{alias}.due_date" if buckets.basis == "due" else f"{alias}.invoice_date"
+    _, params = bucket_case(buckets, day, alias)
+    last = len(buckets.edges)
+    sums = []
+    for n in range(last + 1):
+        parts = ([f"{column} < :edge{n - 1}"] if n else []) + (
+            [f"{column} >= :edge{n}"] if n < last else []
+        )
+        sums.append(f"SUM(IIF({' AND '.join(parts)}, {alias}.outstanding, 0))")
+    return ", ".join(sums), params
+
+
 def aging_groups(
     db: Database, as_of: date, buckets: Buckets, by: str, filters: Filters | None = None
 ) -> list[dict[str, Any]]:
@@ -285,41 +326,34 @@ def aging_groups(
     if by not in GROUP_IDS:
         raise ValueError(f"group by one of {', '.join(GROUPS)}, not {by!r}")
     key, needs_clients = GROUP_IDS[by]
-    by_due = buckets.basis == "due" and buckets.edges[0] == 0
-    # By due date, bucket 0 is "not due" and every later bucket is overdue, so the overdue
-    # figures follow from the buckets: three fewer sums over every open invoice.
-    late = (
-        ""
-        if by_due
-        else (
-            ", SUM(CASE WHEN b.due_date < :as_of THEN b.outstanding ELSE 0 END),"
-            " SUM(b.due_date < :as_of), MIN(CASE WHEN b.due_date < :as_of THEN b.due_date END)"
-        )
+    sums, edges = bucket_sums(buckets, as_of)
+    # One row per group and currency, each bucket a sum of its own: by client, today's open
+    # invoices stream past in client order and SQLite sums them without sorting 100,000.
+    select = (
+        f"b.currency, {key}, COUNT(*), {sums},"
+        " SUM(IIF(b.due_date < :as_of, b.outstanding, 0)), SUM(b.due_date < :as_of),"
+        " MIN(b.due_date)"
     )
-    select = f"b.currency, {key}, {{bucket}}, SUM(b.outstanding), COUNT(*), MIN(b.due_date){late}"
-    sql, params = balances_query(select, as_of, buckets, filters, needs_clients)
     names = {r[0]: r[1:] for r in db.execute(CLIENT_NAMES)} if by in ("client", "parent") else {}
     width = len(buckets.labels())
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    # The group first: SQLite sorts 100,000 rows by these keys, and an integer client id
-    # compares faster than the currency text (a quarter of the query's time).
-    for cur, group, bucket, amount, count, first_due, *overdue_part in db.execute(
-        sql + " GROUP BY 2, 3, 1", params
-    ):
-        if by_due:
-            overdue_part = [amount, count, first_due] if bucket else [0, 0, None]
-        overdue, overdue_count, first_late = overdue_part
-        row = rows.get((cur, group))
-        if row is None:
-            row = rows[(cur, group)] = _named(by, group, cur, width, names)
-        row["buckets"][bucket] += amount
-        row["total"] += amount
-        row["overdue"] += overdue
-        row["invoices"] += count
-        row["overdue_invoices"] += overdue_count
-        if first_late:
-            days = (as_of - date.fromisoformat(first_late)).days
-            row["oldest"] = max(row["oldest"], days)
+    after = db.execute(f"SELECT {ENTRIES_AFTER}", {"as_of": as_of.isoformat()}).fetchone()[0]
+    for part in PARTS if after <= MOVED_LIMIT else [None]:
+        sql, params = balances_query(select, as_of, buckets, filters, needs_clients, part)
+        params.update(edges)
+        for cur, group, count, *parts, overdue, overdue_count, first_due in db.execute(
+            sql + " GROUP BY 2, 1", params
+        ):
+            row = rows.get((cur, group))
+            if row is None:
+                row = rows[(cur, group)] = _named(by, group, cur, width, names)
+            row["buckets"] = [a + b for a, b in zip(row["buckets"], parts, strict=True)]
+            row["total"] += sum(parts)
+            row["overdue"] += overdue
+            row["invoices"] += count
+            row["overdue_invoices"] += overdue_count
+            if overdue_count:
+                row["oldest"] = max(row["oldest"], (as_of - date.fromisoformat(first_due)).days)
     return _finish(rows)
 
 

@@ -19,7 +19,9 @@ from lib.aging import Buckets, balances_query
 def bucket_totals_at(db: Database, day: date, buckets: Buckets) -> dict[str, list[int]]:
     """Per currency, the outstanding in each bucket on ``day`` (equal to summing
     :func:`lib.aging.aging_items` by bucket, without building them)."""
-    sql, params = balances_query("b.currency, {bucket}, SUM(b.outstanding)", day, buckets)
+    sql, params = balances_query(
+        "b.currency, {bucket}, SUM(b.outstanding)", day, buckets, clients=False
+    )
     width = len(buckets.labels())
     totals: dict[str, list[int]] = {}
     for currency, bucket, amount in db.execute(sql + " GROUP BY 1, 2", params):

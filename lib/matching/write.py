@@ -2,7 +2,7 @@
 
 A run gathers one chunk's rows in a :class:`Rows` and writes each table with a single
 ``executemany``: one statement per receipt cost more than the triggers that guard every row
-(over-application, invoice_totals). The rows and their order are the same as one receipt at
+(over-application, invoices.settled). The rows and their order are the same as one receipt at
 a time, so the triggers see the same sums (every partial sum of an invoice's entries stays
 below the final one, which the run has checked against the invoice).
 """

@@ -214,8 +214,8 @@ INVARIANTS = {
         SELECT COUNT(*) FROM (SELECT reference FROM receipts WHERE reference LIKE 'LOAD%'
          GROUP BY reference, account HAVING COUNT(*) > 1)""",
     "invoices whose kept total differs from their entries": """
-        SELECT COUNT(*) FROM invoice_settled s LEFT JOIN invoice_totals t
-            ON t.invoice_id = s.invoice_id WHERE COALESCE(t.settled, 0) <> s.settled""",
+        SELECT COUNT(*) FROM invoice_settled s JOIN invoices i ON i.id = s.invoice_id
+         WHERE i.settled <> s.settled""",
     "follow-ups without their audit entry": """
         SELECT COUNT(*) FROM follow_ups f WHERE NOT EXISTS (SELECT 1 FROM audit_log a
          WHERE a.table_name = 'follow_ups' AND a.row_id = f.id AND a.action = 'create')""",
