@@ -215,3 +215,44 @@ def test_a_write_lock_held_elsewhere_is_waited_for_not_reported(tmp_path):
         make_client(second, client_code="AFTER-WAIT")
     timer.join()
     assert first["clients"].count == 1
+
+
+def _invoice_indexes(db) -> list[tuple]:
+    return sorted(db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invoices'"
+    ).fetchall())  # fmt: skip
+
+
+def _rows(client: int, numbers: list[str]) -> list[tuple]:
+    return [(n, client, "2026-04-01", "2026-05-01", "JPY", 1_000, "x", "x") for n in numbers]
+
+
+INSERT = (
+    "INSERT INTO invoices (invoice_no, client_id, invoice_date, due_date, currency, amount,"
+    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def test_a_bulk_first_load_rebuilds_the_indexes_it_set_aside(db, monkeypatch):
+    from lib import db as schema
+
+    monkeypatch.setattr(schema, "BULK_ROWS", 3)
+    client = make_client(db)
+    before = _invoice_indexes(db)
+    with transaction(db):
+        schema.insert_many(db, "invoices", INSERT, _rows(client, [f"B{n}" for n in range(5)]))
+    assert _invoice_indexes(db) == before
+    assert db.execute("SELECT COUNT(*) FROM invoices INDEXED BY invoices_open").fetchone() == (5,)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_bulk_load_that_fails_leaves_table_and_indexes_as_they_were(db, monkeypatch):
+    from lib import db as schema
+
+    monkeypatch.setattr(schema, "BULK_ROWS", 3)
+    client = make_client(db)
+    before = _invoice_indexes(db)
+    with pytest.raises(sqlite3.IntegrityError), transaction(db):  # a number twice: refused
+        schema.insert_many(db, "invoices", INSERT, _rows(client, ["A", "B", "C", "D", "A"]))
+    assert _invoice_indexes(db) == before
+    assert db.execute("SELECT COUNT(*) FROM invoices").fetchone() == (0,)

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from lib import audit
 from lib.auth import Actor, require
+from lib.db import insert_many
 from lib.importing.rows import RowError
 from lib.money import format_money
 
@@ -273,7 +274,9 @@ def store_invoices(
     if db.execute("SELECT 1 FROM invoices LIMIT 1").fetchone():  # a first load skips lookups
         existing = lookup(db, "invoices", "invoice_no", [r["invoice_no"] for r in records])
     fresh = [r for r in records if r["invoice_no"] not in existing]
-    db.conn.executemany(
+    insert_many(
+        db,
+        "invoices",
         "INSERT INTO invoices (invoice_no, client_id, invoice_date, due_date, currency, amount,"
         " tax, disputed, description, sent_date, sent_channel, import_id, source_row,"
         " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
