@@ -188,17 +188,21 @@ def insert_many(db: Database, table: str, sql: str, rows: list[tuple]) -> None:
     if len(rows) <= BULK_ROWS or db.execute(f"SELECT 1 FROM [{table}] LIMIT 1").fetchone():
         db.conn.executemany(sql, rows)
         return
-    plain = [name for _, name, unique, origin, _ in db.execute(f"PRAGMA index_list([{table}])")
-             if origin == "c" and not unique]  # fmt: skip
-    marks = ", ".join("?" * len(plain))
-    rebuild = [sql for (sql,) in db.execute(
-        f"SELECT sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})", plain
-    )]  # fmt: skip
+    indexes = db.execute(f"PRAGMA index_list([{table}])").fetchall()
+    plain = [name for _, name, unique, origin, _ in indexes if origin == "c" and not unique]
+    creates = [
+        create
+        for (create,) in db.execute(
+            f"SELECT sql FROM sqlite_master WHERE type = 'index'"
+            f" AND name IN ({', '.join('?' * len(plain))})",
+            plain,
+        )
+    ]
     for name in plain:
         db.execute(f"DROP INDEX [{name}]")
     db.conn.executemany(sql, rows)
-    for statement in rebuild:
-        db.execute(statement)
+    for create in creates:
+        db.execute(create)
 
 
 def _run(db: Database, statements: str) -> None:
