@@ -12,15 +12,19 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from lib.money import CURRENCIES
+
+T = TypeVar("T")
 
 DEFAULT_DB = Path("data") / "kaishu.db"
 BUSY_TIMEOUT_MS = 15_000
@@ -56,6 +60,28 @@ def connect(path: str | os.PathLike[str] | None = None, migrate: bool = True) ->
     if migrate:
         apply_migrations(db)
     return db
+
+
+def beside(db: Database, pool: Executor, read: Callable[..., T], *args: Any) -> Future[T]:
+    """Run ``read(conn, *args)`` on ``pool`` over a connection of its own to ``db``'s file,
+    so a report's queries overlap with work on this thread (SQLite runs without the GIL).
+    A connection cannot cross threads and an in-memory database cannot be opened twice, so
+    those run here and now. ``read`` must only read: it sees the file as committed.
+    """
+    path = getattr(db, "_kaishu_path", None)
+    if path is None:
+        done: Future[T] = Future()
+        done.set_result(read(db, *args))
+        return done
+
+    def job() -> T:
+        conn = connect(path, migrate=False)
+        try:
+            return read(conn, *args)
+        finally:
+            conn.close()
+
+    return pool.submit(job)
 
 
 def apply_migrations(db: Database) -> None:

@@ -256,3 +256,32 @@ def test_a_bulk_load_that_fails_leaves_table_and_indexes_as_they_were(db, monkey
         schema.insert_many(db, "invoices", INSERT, _rows(client, ["A", "B", "C", "D", "A"]))
     assert _invoice_indexes(db) == before
     assert db.execute("SELECT COUNT(*) FROM invoices").fetchone() == (0,)
+
+
+def _count_and_thread(conn, table):
+    return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0], threading.get_ident()
+
+
+def test_a_read_beside_runs_on_its_own_connection_and_thread(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lib.db import beside
+
+    db = connect(tmp_path / "k.db")
+    db["settings"].insert({"key": "k", "value": "v"})
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        count, thread = beside(db, pool, _count_and_thread, "settings").result()
+    assert count == 1
+    assert thread != threading.get_ident()
+
+
+def test_a_read_beside_an_in_memory_database_runs_here():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lib.db import beside
+
+    db = connect(":memory:")
+    db["settings"].insert({"key": "k", "value": "v"})
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        count, thread = beside(db, pool, _count_and_thread, "settings").result()
+    assert (count, thread) == (1, threading.get_ident())

@@ -10,6 +10,7 @@ figures refer to those totals, so an Excel user can trace each number to its row
 from __future__ import annotations
 
 import io
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,6 +21,7 @@ from openpyxl.drawing.image import Image
 from sqlite_utils import Database
 
 from lib.aging import Buckets, aging_items, aging_table, currency_totals
+from lib.db import beside
 from lib.reports import charts
 from lib.reports.fastsheet import inject
 from lib.reports.fx import converted_total, latest_rates
@@ -72,13 +74,46 @@ def build_mis(
     period = period or Period.default(as_of)
     if period.first > period.last:
         raise ValueError("the period starts after it ends")
-    items = aging_items(db, as_of, buckets)
-    items.sort(key=lambda i: (i["client_code"], i["due_date"], i["invoice_no"]))
-    table = aging_table(items, buckets, "client")
-    totals = currency_totals(items, buckets)
-    currencies = sorted(totals)
-    if stats is not None:
-        stats["open_invoices"] = len(items)
+    months = max(12, len(period.months()) + 1)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # The ledger's measures are mostly SQLite, which runs without the GIL: on a second
+        # connection they overlap with writing the sheets here, which is mostly Python.
+        side = beside(db, pool, _ledger_facts, as_of, period, months)
+        items = aging_items(db, as_of, buckets)
+        items.sort(key=lambda i: (i["client_code"], i["due_date"], i["invoice_no"]))
+        table = aging_table(items, buckets, "client")
+        totals = currency_totals(items, buckets)
+        currencies = sorted(totals)
+        pngs = (
+            pool.submit(_chart_pngs, as_of, buckets, table, currencies, side)
+            if with_charts
+            else None
+        )
+        if stats is not None:
+            stats["open_invoices"] = len(items)
+        book, summary, refs = _tables(db, as_of, period, buckets, items, table, currencies)
+        facts = dict(side.result())
+        open_totals = {c: sum(v) for c, v in totals.items()}
+        facts["converted"] = converted_total(open_totals, facts["rates"], facts["reporting"])
+        write_summary(summary, as_of, period, buckets, currencies, refs, facts)
+        if pngs is not None:
+            _place_images(summary, pngs.result())
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return inject(buffer.getvalue(), book.kaishu_fast_sheets)  # type: ignore[attr-defined]
+
+
+def _tables(
+    db: Database,
+    as_of: date,
+    period: Period,
+    buckets: Buckets,
+    items: list[dict[str, Any]],
+    table: list[dict[str, Any]],
+    currencies: list[str],
+) -> tuple[Workbook, Any, dict[str, Any]]:
+    """The workbook with its Summary sheet still empty, every table sheet written, and where
+    each table's totals landed."""
     book = Workbook(write_only=True)
     book.kaishu_fast_sheets = []  # type: ignore[attr-defined]  # filled by lib.reports.mis_sheets
     summary = book.create_sheet(SHEET_NAMES["summary"])
@@ -88,29 +123,24 @@ def build_mis(
     outstanding = {i["invoice_id"]: i["outstanding"] for i in items}
     for name in DETAIL_SHEETS:
         refs[name] = write_detail(book, name, db, as_of, period, outstanding)
-    monthly = collections(db, as_of, months=max(12, len(period.months()) + 1))
+    return book, summary, refs
+
+
+def _ledger_facts(db: Database, as_of: date, period: Period, months: int) -> dict[str, Any]:
+    """Figures the Summary shows as values (they come from the ledger, not a sheet), with the
+    monthly collections and the DSO trend the charts draw."""
+    monthly = collections(db, as_of, months=months)
     trend = dso_trend(db, month_ends(as_of, 13))
-    facts = _facts(db, as_of, period, totals, monthly, trend)
-    write_summary(summary, as_of, period, buckets, currencies, refs, facts)
-    if with_charts:
-        _place_charts(summary, as_of, buckets, table, currencies, monthly, trend)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return inject(buffer.getvalue(), book.kaishu_fast_sheets)  # type: ignore[attr-defined]
-
-
-def _facts(db, as_of, period, totals, monthly, trend) -> dict[str, Any]:
-    """Figures the Summary shows as values (they come from the ledger, not a sheet)."""
     this_month = as_of.replace(day=1)
     known: dict[date, Any] = {}  # balances of days already worked out, shared by the CEIs
     reporting = reporting_currency(db)
-    open_totals = {c: sum(v) for c, v in totals.items()}
-    rates = latest_rates(db, as_of, reporting)
     cash: dict[str, dict[str, int]] = {}
     for row in unapplied_by_age(db, as_of):
         slot = cash.setdefault(row["currency"], {"Suspense": 0, "On account": 0})
         slot[row["kind"]] += row["amount"]
     return {
+        "monthly": monthly,
+        "trend": trend,
         "dso": {
             r["currency"]: Dso(Decimal(str(r["dso"])), r["complete"])
             for r in trend
@@ -121,8 +151,7 @@ def _facts(db, as_of, period, totals, monthly, trend) -> dict[str, Any]:
         "targets": {(r["month"], r["currency"]): r["target"] for r in monthly},
         "cash": cash,
         "kept": kept_rate(db, as_of, as_of - timedelta(days=90)),
-        "converted": converted_total(open_totals, rates, reporting),
-        "rates": rates,
+        "rates": latest_rates(db, as_of, reporting),
         "reporting": reporting,
     }
 
@@ -133,20 +162,28 @@ def _png(chart: Any) -> bytes:
     return vl_convert.vegalite_to_png(chart.to_json(), scale=1.5)
 
 
-def _place_charts(sheet, as_of, buckets, table, currencies, monthly, trend) -> None:
-    # The images sit right of the key numbers, one under another.
-    anchor_row = 4
+def _chart_pngs(
+    as_of: date, buckets: Buckets, table: list[dict], currencies: list[str], side: Future
+) -> list[bytes]:
+    """The Summary's chart images: the aging bars first, while the trend figures come."""
     labels = buckets.labels()
-    pictures = []
+    out = []
     for currency in currencies:
         bars = charts.aging_bars(table, labels, currency, "Client", basis=buckets.basis, top=10)
-        pictures.append(bars.properties(width=CHART_WIDTH))
-    pictures.append(charts.dso_chart(trend).properties(width=CHART_WIDTH))
-    recent = [r for r in monthly if r["month"] > month_key(add_months(as_of, -12))]
+        out.append(_png(bars.properties(width=CHART_WIDTH)))
+    facts = side.result()
+    out.append(_png(charts.dso_chart(facts["trend"]).properties(width=CHART_WIDTH)))
+    recent = [r for r in facts["monthly"] if r["month"] > month_key(add_months(as_of, -12))]
     for currency in currencies:
-        pictures.append(charts.collections_chart(recent, currency).properties(width=CHART_WIDTH))
-    for chart in pictures:
-        png = _png(chart)
+        chart = charts.collections_chart(recent, currency)
+        out.append(_png(chart.properties(width=CHART_WIDTH)))
+    return out
+
+
+def _place_images(sheet: Any, pngs: list[bytes]) -> None:
+    # The images sit right of the key numbers, one under another.
+    anchor_row = 4
+    for png in pngs:
         image = Image(io.BytesIO(png))
         scale = CHART_WIDTH / image.width
         image.width, image.height = int(image.width * scale), int(image.height * scale)
