@@ -65,11 +65,11 @@ def connect(path: str | os.PathLike[str] | None = None, migrate: bool = True) ->
 def beside(db: Database, pool: Executor, read: Callable[..., T], *args: Any) -> Future[T]:
     """Run ``read(conn, *args)`` on ``pool`` over a connection of its own to ``db``'s file,
     so a report's queries overlap with work on this thread (SQLite runs without the GIL).
-    A connection cannot cross threads and an in-memory database cannot be opened twice, so
-    those run here and now. ``read`` must only read: it sees the file as committed.
+    ``read`` must only read, and sees the file as committed: inside a transaction it runs
+    here and now, as it does for an in-memory database (which cannot be opened twice).
     """
     path = getattr(db, "_kaishu_path", None)
-    if path is None:
+    if path is None or db.conn.in_transaction:
         done: Future[T] = Future()
         done.set_result(read(db, *args))
         return done
