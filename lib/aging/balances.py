@@ -58,8 +58,21 @@ SELECT i.currency, MAX(i.invoice_date, x.effective_date) AS day, SUM(x.amount) F
 """
 
 
-def open_series(db: Database, points: Iterable[date]) -> dict[date, dict[str, int]]:
-    """Open receivables per currency at each of ``points``, in one pass over the ledger.
+def invoiced_by_day(db: Database, last: date) -> list[tuple[str, str, int]]:
+    """Invoiced amounts per currency and invoice date up to ``last``, voided invoices left
+    out: what :func:`open_series` and :func:`sales_by_month` are made of, read once."""
+    return db.execute(
+        "SELECT currency, invoice_date, SUM(amount) FROM invoices NOT INDEXED"
+        " WHERE voided_at IS NULL AND invoice_date <= :last GROUP BY 1, 2",
+        {"last": last.isoformat()},
+    ).fetchall()
+
+
+def open_series(
+    db: Database, points: Iterable[date], invoiced: list[tuple[str, str, int]] | None = None
+) -> dict[date, dict[str, int]]:
+    """Open receivables per currency at each of ``points``, in one pass over the ledger
+    (``invoiced``: :func:`invoiced_by_day` up to the last point, if already read).
 
     An entry counts on a day when both it and its invoice are dated on or before the day,
     that is when the later of the two dates is; and no invoice is ever settled beyond its
@@ -69,11 +82,9 @@ def open_series(db: Database, points: Iterable[date]) -> dict[date, dict[str, in
         return {}
     params = {"last": days[-1].isoformat()}
     moves: dict[str, list[tuple[str, int]]] = {}
-    for currency, day, amount in db.execute(
-        "SELECT currency, invoice_date, SUM(amount) FROM invoices NOT INDEXED"
-        " WHERE voided_at IS NULL AND invoice_date <= :last GROUP BY 1, 2",
-        params,
-    ):
+    if invoiced is None:
+        invoiced = invoiced_by_day(db, days[-1])
+    for currency, day, amount in invoiced:
         moves.setdefault(currency, []).append((day, amount))
     for currency, day, amount in db.execute(SETTLED_BY_DAY, params):
         moves.setdefault(currency, []).append((day, -amount))
@@ -90,16 +101,18 @@ def open_series(db: Database, points: Iterable[date]) -> dict[date, dict[str, in
     return out
 
 
-def sales_by_month(db: Database, as_of: date) -> dict[str, dict[str, int]]:
+def sales_by_month(
+    db: Database, as_of: date, invoiced: list[tuple[str, str, int]] | None = None
+) -> dict[str, dict[str, int]]:
     """Credit sales (invoiced amounts) per currency and month ``'YYYY-MM'``, up to
-    ``as_of``: what DSO and CEI count as sales."""
+    ``as_of``: what DSO and CEI count as sales (``invoiced`` as for :func:`open_series`)."""
     out: dict[str, dict[str, int]] = {}
-    for currency, month, amount in db.execute(
-        "SELECT currency, substr(invoice_date, 1, 7), SUM(amount) FROM invoices NOT INDEXED"
-        " WHERE invoice_date <= ? AND voided_at IS NULL GROUP BY 1, 2",
-        [as_of.isoformat()],
-    ):
-        out.setdefault(currency, {})[month] = amount
+    if invoiced is None:
+        invoiced = invoiced_by_day(db, as_of)
+    for currency, day, amount in invoiced:
+        if day <= as_of.isoformat():
+            months = out.setdefault(currency, {})
+            months[day[:7]] = months.get(day[:7], 0) + amount
     return out
 
 

@@ -28,6 +28,7 @@ _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 _LETTERS = [get_column_letter(n) for n in range(1, 201)]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_EMPTY_ROWS = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -69,6 +70,8 @@ class FastSheet:
         self.styles = Styles(sheet)
         self.rows: list[str] = []
         self.width = 0
+        self._xml: bytes | None = None
+        self._rows_in_xml = 0
 
     @property
     def row(self) -> int:
@@ -89,8 +92,12 @@ class FastSheet:
         self.rows.append(f'<row r="{r}">{"".join(out)}</row>')
         return r
 
-    def xml(self) -> str:
-        return "<sheetData>" + "".join(self.rows) + "</sheetData>"
+    def xml(self) -> bytes:
+        """The sheet's rows as UTF-8 XML, made once: :func:`inject` may be given them early."""
+        if self._xml is None or self._rows_in_xml != len(self.rows):
+            self._xml = ("<sheetData>" + "".join(self.rows) + "</sheetData>").encode("utf-8")
+            self._rows_in_xml = len(self.rows)
+        return self._xml
 
 
 def cell_xml(ref: str, kind: str, value: Any, style: int) -> str:
@@ -125,12 +132,10 @@ def inject(data: bytes, sheets: Sequence[FastSheet]) -> bytes:
             body = source.read(info.filename)
             title = paths.get(info.filename)
             if title in wanted:
-                text = body.decode("utf-8")
-                empty = re.search(r"<sheetData\s*/>|<sheetData>\s*</sheetData>", text)
+                empty = _EMPTY_ROWS.search(body)
                 if empty is None:
                     raise ValueError(f"sheet {title!r} was not left empty for its rows")
-                text = text[: empty.start()] + wanted[title].xml() + text[empty.end() :]
-                body = text.encode("utf-8")
+                body = body[: empty.start()] + wanted[title].xml() + body[empty.end() :]
             target.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
 

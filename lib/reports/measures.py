@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from lib.aging import Buckets
 from lib.aging.balances import (
     bucket_totals_at,
+    invoiced_by_day,
     open_series,
     sales_between,
     sales_by_month,
@@ -86,8 +87,9 @@ def dso_trend(db: Database, points: list[date]) -> list[dict[str, Any]]:
     """DSO per currency at each of ``points`` (month ends): rows of day, currency, days."""
     if not points:
         return []
-    sales = sales_by_month(db, max(points))
-    balances = open_series(db, points)
+    invoiced = invoiced_by_day(db, max(points))
+    sales = sales_by_month(db, max(points), invoiced)
+    balances = open_series(db, points, invoiced)
     rows = []
     for day in sorted(points):
         for currency, balance in sorted(balances[day].items()):
@@ -150,7 +152,7 @@ def cei_trend(db: Database, as_of: date, months: int = 12) -> list[dict[str, Any
 
 # Applied: allocations by their effective date. On account: each client receipt of the
 # period less what was applied from it by the day, summed without a lookup per receipt.
-COLLECTED = """
+COLLECTED_FROM = """
 SELECT currency, month, SUM(applied), SUM(on_account) FROM (
   SELECT i.currency, substr(a.effective_date, 1, 7) AS month, a.amount AS applied,
          0 AS on_account
@@ -163,12 +165,21 @@ SELECT currency, month, SUM(applied), SUM(on_account) FROM (
      AND r.value_date BETWEEN :first AND :as_of
   UNION ALL
   SELECT r.currency, substr(r.value_date, 1, 7), 0, -a.amount
-    FROM allocations a JOIN receipts r ON r.id = a.receipt_id
+    FROM {applied_from}
    WHERE a.reversed_at IS NULL AND a.effective_date <= :as_of
      AND r.reversed_at IS NULL AND r.client_id IS NOT NULL
      AND r.value_date BETWEEN :first AND :as_of
 ) GROUP BY currency, month
 """
+# What was applied from the period's receipts: over a few weeks, found from each receipt;
+# over most of the ledger, one pass over the allocations is faster (0.33 s against 0.77 s for
+# a year of 200,000 allocations).
+COLLECTED = COLLECTED_FROM.format(
+    applied_from="allocations a JOIN receipts r ON r.id = a.receipt_id"
+)
+COLLECTED_LONG = COLLECTED_FROM.format(
+    applied_from="allocations a NOT INDEXED JOIN receipts r ON r.id = a.receipt_id"
+)
 
 
 def collections(db: Database, as_of: date, months: int = 12) -> list[dict[str, Any]]:
@@ -178,7 +189,8 @@ def collections(db: Database, as_of: date, months: int = 12) -> list[dict[str, A
     found = {
         (currency, month): (applied, on_account)
         for currency, month, applied, on_account in db.execute(
-            COLLECTED, {"first": first.isoformat(), "as_of": as_of.isoformat()}
+            COLLECTED_LONG if months > 2 else COLLECTED,
+            {"first": first.isoformat(), "as_of": as_of.isoformat()},
         )
     }
     goals = targets(db)
