@@ -78,14 +78,15 @@ def build_mis(
     with ThreadPoolExecutor(max_workers=2) as pool:
         # The ledger's measures are mostly SQLite, which runs without the GIL: on a second
         # connection they overlap with writing the sheets here, which is mostly Python.
-        side = beside(db, pool, _ledger_facts, as_of, period, months)
+        trends: Future[dict[str, Any]] = Future()  # the charts' figures, handed over early
+        side = beside(db, pool, _ledger_facts, as_of, months, trends)
         items = aging_items(db, as_of, buckets)
         items.sort(key=lambda i: (i["client_code"], i["due_date"], i["invoice_no"]))
         table = aging_table(items, buckets, "client")
         totals = currency_totals(items, buckets)
         currencies = sorted(totals)
         pngs = (
-            pool.submit(_chart_pngs, as_of, buckets, table, currencies, side)
+            pool.submit(_chart_pngs, as_of, buckets, table, currencies, trends)
             if with_charts
             else None
         )
@@ -128,11 +129,17 @@ def _tables(
     return book, summary, refs
 
 
-def _ledger_facts(db: Database, as_of: date, period: Period, months: int) -> dict[str, Any]:
+def _ledger_facts(db: Database, as_of: date, months: int, trends: Future) -> dict[str, Any]:
     """Figures the Summary shows as values (they come from the ledger, not a sheet), with the
-    monthly collections and the DSO trend the charts draw."""
-    monthly = collections(db, as_of, months=months)
-    trend = dso_trend(db, month_ends(as_of, 13))
+    monthly collections and the DSO trend the charts draw: those are also set on ``trends``
+    as soon as they are known, for the charts to start on."""
+    try:
+        monthly = collections(db, as_of, months=months)
+        trend = dso_trend(db, month_ends(as_of, 13))
+    except BaseException as error:
+        trends.set_exception(error)  # the charts waiting for them must not wait for ever
+        raise
+    trends.set_result({"monthly": monthly, "trend": trend})
     this_month = as_of.replace(day=1)
     known: dict[date, Any] = {}  # balances of days already worked out, shared by the CEIs
     reporting = reporting_currency(db)
@@ -165,7 +172,7 @@ def _png(chart: Any) -> bytes:
 
 
 def _chart_pngs(
-    as_of: date, buckets: Buckets, table: list[dict], currencies: list[str], side: Future
+    as_of: date, buckets: Buckets, table: list[dict], currencies: list[str], trends: Future
 ) -> list[bytes]:
     """The Summary's chart images: the aging bars first, while the trend figures come."""
     labels = buckets.labels()
@@ -173,7 +180,7 @@ def _chart_pngs(
     for currency in currencies:
         bars = charts.aging_bars(table, labels, currency, "Client", basis=buckets.basis, top=10)
         out.append(_png(bars.properties(width=CHART_WIDTH)))
-    facts = side.result()
+    facts = trends.result()
     out.append(_png(charts.dso_chart(facts["trend"]).properties(width=CHART_WIDTH)))
     recent = [r for r in facts["monthly"] if r["month"] > month_key(add_months(as_of, -12))]
     for currency in currencies:
