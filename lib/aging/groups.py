@@ -20,9 +20,7 @@ from lib.aging import (
     GROUPS,
     Buckets,
     Filters,
-    _blank,
     _edges,
-    _finish,
     balances_query,
 )
 from lib.db import SETTLING, beside
@@ -50,18 +48,15 @@ Piece = tuple[str | None, str]  # a part of PARTS (None: the one scan) and a con
 
 
 def edge_sums(buckets: Buckets, day: date, alias: str = "b") -> tuple[str, dict[str, str]]:
-    """SQL for the total ``outstanding`` of a group and, for each bucket edge, the part
-    dated on or after it, with the edges as parameters: one test per edge and invoice
-    (:func:`split_sums` turns them into buckets)."""
+    """SQL for a group's outstanding in each bucket of ``buckets`` on ``day``, and the edges
+    as parameters. Each invoice is tested once per edge, for the part dated on or after it; a
+    bucket is the difference of two such parts, taken once per group (SQLite sums an
+    aggregate that is written twice only once)."""
     column, params = _edges(buckets, day, alias)
-    sums = [f"SUM(IIF({column} >= :{edge}, {alias}.outstanding, 0))" for edge in params]
-    return ", ".join([f"SUM({alias}.outstanding)", *sums]), params
-
-
-def split_sums(total: int, on_or_after: list[int]) -> list[int]:
-    """Buckets from :func:`edge_sums`: each edge's part less the newer edge's part, and
-    the total less the oldest edge's part for the last bucket."""
-    return [b - a for a, b in zip([0, *on_or_after], [*on_or_after, total], strict=True)]
+    parts = [f"SUM(IIF({column} >= :{edge}, {alias}.outstanding, 0))" for edge in params]
+    newer = ["0", *parts]
+    older = [*parts, f"SUM({alias}.outstanding)"]
+    return ", ".join(f"{b} - {a}" for a, b in zip(newer, older, strict=True)), params
 
 
 def aging_groups(
@@ -75,20 +70,19 @@ def aging_groups(
     key, needs_clients = GROUP_IDS[by]
     sums, edges = edge_sums(buckets, as_of)
     select = (
-        f"b.currency, {key}, COUNT(*), {sums},"
-        " SUM(IIF(b.due_date < :as_of, b.outstanding, 0)), SUM(b.due_date < :as_of),"
-        " MIN(b.due_date)"
+        f"b.currency, {key}, COUNT(*), SUM(IIF(b.due_date < :as_of, b.outstanding, 0)),"
+        f" SUM(b.due_date < :as_of), MIN(b.due_date), {sums}"
     )
     query = (select, as_of, buckets, filters, needs_clients, edges)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    names = {r[0]: r[1:] for r in db.execute(CLIENT_NAMES)} if by in ("client", "parent") else {}
+    names = {r[0]: r for r in db.execute(CLIENT_NAMES)} if by in ("client", "parent") else {}
     first, *rest = _pieces(db, as_of)
     with ThreadPoolExecutor(max_workers=1) as pool:
         aside = beside(db, pool, _sums, query, first)
         for piece in rest:
-            _add(rows, _sums(db, query, piece), by, as_of, len(buckets.labels()), names)
-        _add(rows, aside.result(), by, as_of, len(buckets.labels()), names)
-    return _finish(rows)
+            _add(rows, _sums(db, query, piece), by, as_of, names)
+        _add(rows, aside.result(), by, as_of, names)
+    return sorted(rows.values(), key=lambda r: (r["currency"], -r["total"], r["group"]))
 
 
 def _pieces(db: Database, as_of: date) -> list[Piece]:
@@ -113,27 +107,39 @@ def _sums(db: Database, query: tuple, piece: Piece) -> list[tuple]:
     return db.execute(f"{sql}{where} GROUP BY 2, 1", params).fetchall()
 
 
-def _add(rows: dict, found: list[tuple], by: str, as_of: date, width: int, names: dict) -> None:
-    for cur, group, count, total, *parts, overdue, overdue_count, first_due in found:
-        buckets = split_sums(total, parts)
+def _add(rows: dict, found: list[tuple], by: str, as_of: date, names: dict) -> None:
+    # A group is found once in each piece it has invoices in: mostly once in all.
+    for cur, group, count, overdue, overdue_count, first_due, *buckets in found:
+        oldest = (as_of - date.fromisoformat(first_due)).days if overdue_count else 0
         row = rows.get((cur, group))
         if row is None:
-            row = rows[(cur, group)] = _named(by, group, cur, width, names)
+            rows[(cur, group)] = _named(by, group, cur, names) | {
+                "buckets": buckets,
+                "total": sum(buckets),
+                "overdue": overdue,
+                "invoices": count,
+                "overdue_invoices": overdue_count,
+                "oldest": oldest,
+                **{f"b{n}": v for n, v in enumerate(buckets)},
+            }
+            continue
         row["buckets"] = [a + b for a, b in zip(row["buckets"], buckets, strict=True)]
-        row["total"] += total
+        row.update({f"b{n}": v for n, v in enumerate(row["buckets"])})
+        row["total"] += sum(buckets)
         row["overdue"] += overdue
         row["invoices"] += count
         row["overdue_invoices"] += overdue_count
-        if overdue_count:
-            row["oldest"] = max(row["oldest"], (as_of - date.fromisoformat(first_due)).days)
+        row["oldest"] = max(row["oldest"], oldest)
 
 
-def _named(by: str, group: Any, currency: str, width: int, names: dict) -> dict[str, Any]:
-    if by in ("client", "parent"):
-        code, name, segment, owner, parent_code = names[group]
-        row = _blank(code, f"{code} {name}", currency, width)
-        if by == "client":
-            row.update(client_name=name, segment=segment, owner=owner)
-            row["parent_code"] = parent_code or ""
-        return row
-    return _blank(group, group.title() if by == "segment" else group, currency, width)
+def _named(by: str, group: Any, currency: str, names: dict) -> dict[str, Any]:
+    if by == "client":
+        _, code, name, segment, owner, parent_code = names[group]
+        return {"group": code, "label": f"{code} {name}", "currency": currency,
+                "client_name": name, "segment": segment, "owner": owner,
+                "parent_code": parent_code or ""}  # fmt: skip
+    if by == "parent":
+        code, name = names[group][1:3]
+        return {"group": code, "label": f"{code} {name}", "currency": currency}
+    label = group.title() if by == "segment" else group
+    return {"group": group, "label": label, "currency": currency}
