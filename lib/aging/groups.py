@@ -75,10 +75,10 @@ def aging_groups(
     )
     query = (select, as_of, buckets, filters, needs_clients, edges)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    names = {r[0]: r for r in db.execute(CLIENT_NAMES)} if by in ("client", "parent") else {}
     first, *rest = _pieces(db, as_of)
     with ThreadPoolExecutor(max_workers=1) as pool:
         aside = beside(db, pool, _sums, query, first)
+        names = {r[0]: r for r in db.execute(CLIENT_NAMES)} if by in ("client", "parent") else {}
         for piece in rest:
             _add(rows, _sums(db, query, piece), by, as_of, names)
         _add(rows, aside.result(), by, as_of, names)
