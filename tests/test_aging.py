@@ -88,6 +88,16 @@ def test_ibm_sample_aging_equals_the_raw_file_invoice_by_invoice(db, ibm, as_of,
     assert totals["USD"] == by_bucket
 
 
+@pytest.mark.parametrize("by", ["client", "parent", "segment", "owner", "currency"])
+def test_ibm_aging_by_group_summed_in_halves_equals_the_items_summed(db, ibm, by):
+    # A file database: the first half of the clients is summed on a second connection.
+    for as_of in IBM_DATES:
+        items = aging.aging_items(db, as_of, Buckets())
+        expected = aging.aging_table(items, Buckets(), by)
+        assert aging.aging_groups(db, as_of, Buckets(), by) == expected
+        assert expected
+
+
 def test_ibm_open_items_and_aging_agree_with_the_summary(db, ibm):
     as_of = date(2013, 3, 15)
     items = aging.aging_items(db, as_of, Buckets())

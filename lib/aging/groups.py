@@ -4,7 +4,9 @@ page, the meeting and the client list show.
 Today's open invoices stream past in client order from the index ``invoices_open`` and SQLite
 sums them per client without sorting 100,000 rows (see :data:`lib.aging.PARTS`). The clients
 are read in two halves, the first on a connection of its own (:func:`lib.db.beside`), so
-that on two cores both halves are summed at once.
+that on two cores both halves are summed at once. Each client is summed whole in one half; a
+change saved while the halves are read shows in one of them, and the next reading (reports
+are cached under the ledger's fingerprint, taken before) sees it everywhere.
 """
 
 from __future__ import annotations
