@@ -109,8 +109,9 @@ def sales_by_month(
     out: dict[str, dict[str, int]] = {}
     if invoiced is None:
         invoiced = invoiced_by_day(db, as_of)
+    last = as_of.isoformat()
     for currency, day, amount in invoiced:
-        if day <= as_of.isoformat():
+        if day <= last:
             months = out.setdefault(currency, {})
             months[day[:7]] = months.get(day[:7], 0) + amount
     return out

@@ -22,7 +22,9 @@ from lib.aging import (
     GROUPS,
     Buckets,
     Filters,
+    _blank,
     _edges,
+    _finish,
     balances_query,
 )
 from lib.db import SETTLING, beside
@@ -84,7 +86,7 @@ def aging_groups(
         for piece in rest:
             _add(rows, _sums(db, query, piece), by, as_of, names)
         _add(rows, aside.result(), by, as_of, names)
-    return sorted(rows.values(), key=lambda r: (r["currency"], -r["total"], r["group"]))
+    return _finish(rows)
 
 
 def _pieces(db: Database, as_of: date) -> list[Piece]:
@@ -112,36 +114,24 @@ def _sums(db: Database, query: tuple, piece: Piece) -> list[tuple]:
 def _add(rows: dict, found: list[tuple], by: str, as_of: date, names: dict) -> None:
     # A group is found once in each piece it has invoices in: mostly once in all.
     for cur, group, count, overdue, overdue_count, first_due, *buckets in found:
-        oldest = (as_of - date.fromisoformat(first_due)).days if overdue_count else 0
         row = rows.get((cur, group))
         if row is None:
-            rows[(cur, group)] = _named(by, group, cur, names) | {
-                "buckets": buckets,
-                "total": sum(buckets),
-                "overdue": overdue,
-                "invoices": count,
-                "overdue_invoices": overdue_count,
-                "oldest": oldest,
-                **{f"b{n}": v for n, v in enumerate(buckets)},
-            }
-            continue
+            row = rows[(cur, group)] = _named(by, group, cur, len(buckets), names)
         row["buckets"] = [a + b for a, b in zip(row["buckets"], buckets, strict=True)]
-        row.update({f"b{n}": v for n, v in enumerate(row["buckets"])})
         row["total"] += sum(buckets)
         row["overdue"] += overdue
         row["invoices"] += count
         row["overdue_invoices"] += overdue_count
-        row["oldest"] = max(row["oldest"], oldest)
+        if overdue_count:
+            row["oldest"] = max(row["oldest"], (as_of - date.fromisoformat(first_due)).days)
 
 
-def _named(by: str, group: Any, currency: str, names: dict) -> dict[str, Any]:
-    if by == "client":
+def _named(by: str, group: Any, currency: str, width: int, names: dict) -> dict[str, Any]:
+    if by in ("client", "parent"):
         _, code, name, segment, owner, parent_code = names[group]
-        return {"group": code, "label": f"{code} {name}", "currency": currency,
-                "client_name": name, "segment": segment, "owner": owner,
-                "parent_code": parent_code or ""}  # fmt: skip
-    if by == "parent":
-        code, name = names[group][1:3]
-        return {"group": code, "label": f"{code} {name}", "currency": currency}
-    label = group.title() if by == "segment" else group
-    return {"group": group, "label": label, "currency": currency}
+        row = _blank(code, f"{code} {name}", currency, width)
+        if by == "client":
+            row.update(client_name=name, segment=segment, owner=owner)
+            row["parent_code"] = parent_code or ""
+        return row
+    return _blank(group, group.title() if by == "segment" else group, currency, width)

@@ -70,8 +70,7 @@ class FastSheet:
         self.styles = Styles(sheet)
         self.rows: list[str] = []
         self.width = 0
-        self._xml: bytes | None = None
-        self._rows_in_xml = 0
+        self._xml: tuple[int, bytes] = (0, b"")  # rows made into XML so far, and the XML
 
     @property
     def row(self) -> int:
@@ -94,10 +93,10 @@ class FastSheet:
 
     def xml(self) -> bytes:
         """The sheet's rows as UTF-8 XML, made once: :func:`inject` may be given them early."""
-        if self._xml is None or self._rows_in_xml != len(self.rows):
-            self._xml = ("<sheetData>" + "".join(self.rows) + "</sheetData>").encode("utf-8")
-            self._rows_in_xml = len(self.rows)
-        return self._xml
+        if self._xml[0] != len(self.rows) or not self._xml[1]:
+            xml = "<sheetData>" + "".join(self.rows) + "</sheetData>"
+            self._xml = (len(self.rows), xml.encode("utf-8"))
+        return self._xml[1]
 
 
 def cell_xml(ref: str, kind: str, value: Any, style: int) -> str:

@@ -130,9 +130,9 @@ def _tables(
 
 
 def _ledger_facts(db: Database, as_of: date, months: int, trends: Future) -> dict[str, Any]:
-    """Figures the Summary shows as values (they come from the ledger, not a sheet), with the
-    monthly collections and the DSO trend the charts draw: those are also set on ``trends``
-    as soon as they are known, for the charts to start on."""
+    """Figures the Summary shows as values (they come from the ledger, not a sheet). The
+    monthly collections and the DSO trend they start from are set on ``trends`` as soon as
+    they are known, for the charts to start on."""
     try:
         monthly = collections(db, as_of, months=months)
         trend = dso_trend(db, month_ends(as_of, 13))
@@ -148,8 +148,6 @@ def _ledger_facts(db: Database, as_of: date, months: int, trends: Future) -> dic
         slot = cash.setdefault(row["currency"], {"Suspense": 0, "On account": 0})
         slot[row["kind"]] += row["amount"]
     return {
-        "monthly": monthly,
-        "trend": trend,
         "dso": {
             r["currency"]: Dso(Decimal(str(r["dso"])), r["complete"])
             for r in trend
