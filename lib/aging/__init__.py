@@ -304,6 +304,14 @@ def _blank(group: str, label: str, currency: str, width: int) -> dict[str, Any]:
     }
 
 
+CLIENT_FIELDS = ("client_name", "segment", "owner", "parent_code")
+
+
+def _client_fields(name: str, segment: str, owner: str, parent_code: str | None) -> dict:
+    # What a row of the aging by client carries besides its figures (the Clients page too).
+    return dict(zip(CLIENT_FIELDS, (name, segment, owner, parent_code or ""), strict=True))
+
+
 def _finish(rows: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, Any]]:
     out = sorted(rows.values(), key=lambda r: (r["currency"], -r["total"], r["group"]))
     for row in out:
@@ -325,8 +333,7 @@ def aging_table(items: Iterable[dict[str, Any]], buckets: Buckets, by: str) -> l
         if row is None:
             row = rows[(item["currency"], key)] = _blank(key, label, item["currency"], width)
             if by == "client":
-                row.update({k: item[k] for k in ("client_name", "segment", "owner")})
-                row["parent_code"] = item["parent_code"] or ""
+                row.update(_client_fields(*(item[k] for k in CLIENT_FIELDS)))
         row["buckets"][item["bucket"]] += item["outstanding"]
         row["total"] += item["outstanding"]
         row["invoices"] += 1

@@ -23,6 +23,7 @@ from lib.aging import (
     Buckets,
     Filters,
     _blank,
+    _client_fields,
     _edges,
     _finish,
     balances_query,
@@ -131,7 +132,6 @@ def _named(by: str, group: Any, currency: str, width: int, names: dict) -> dict[
         _, code, name, segment, owner, parent_code = names[group]
         row = _blank(code, f"{code} {name}", currency, width)
         if by == "client":
-            row.update(client_name=name, segment=segment, owner=owner)
-            row["parent_code"] = parent_code or ""
+            row.update(_client_fields(name, segment, owner, parent_code))
         return row
     return _blank(group, group.title() if by == "segment" else group, currency, width)

@@ -70,7 +70,7 @@ class FastSheet:
         self.styles = Styles(sheet)
         self.rows: list[str] = []
         self.width = 0
-        self._xml: tuple[int, bytes] = (0, b"")  # rows made into XML so far, and the XML
+        self._xml: tuple[int, bytes] = (-1, b"")  # rows made into XML so far, and the XML
 
     @property
     def row(self) -> int:
@@ -93,7 +93,7 @@ class FastSheet:
 
     def xml(self) -> bytes:
         """The sheet's rows as UTF-8 XML, made once: :func:`inject` may be given them early."""
-        if self._xml[0] != len(self.rows) or not self._xml[1]:
+        if self._xml[0] != len(self.rows):
             xml = "<sheetData>" + "".join(self.rows) + "</sheetData>"
             self._xml = (len(self.rows), xml.encode("utf-8"))
         return self._xml[1]

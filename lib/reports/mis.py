@@ -131,8 +131,8 @@ def _tables(
 
 def _ledger_facts(db: Database, as_of: date, months: int, trends: Future) -> dict[str, Any]:
     """Figures the Summary shows as values (they come from the ledger, not a sheet). The
-    monthly collections and the DSO trend they start from are set on ``trends`` as soon as
-    they are known, for the charts to start on."""
+    monthly collections and the DSO trend, which the charts draw, are set on ``trends`` as
+    soon as they are known, so that the charts can start."""
     try:
         monthly = collections(db, as_of, months=months)
         trend = dso_trend(db, month_ends(as_of, 13))
