@@ -51,7 +51,12 @@ def to_units(minor: int, code: str) -> Decimal:
 
 def units_text(minor: int, code: str) -> str:
     """Plain text in currency units for files and exports: ``"55.94"``, ``"597650"``."""
-    exp = exponent(code)
+    return decimal_text(minor, exponent(code))
+
+
+def decimal_text(minor: int, exp: int) -> str:
+    """``minor`` shifted ``exp`` decimals as plain text: ``decimal_text(5594, 2) == "55.94"``
+    (for writers of many cells that looked the currency's exponent up once)."""
     sign = "-" if minor < 0 else ""
     whole, frac = divmod(abs(minor), 10**exp)
     return f"{sign}{whole}.{frac:0{exp}d}" if exp else f"{sign}{whole}"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib.money import format_money, units_text
+from lib.money import decimal_text, format_money, units_text
 from lib.parsing import (
     ParseError,
     infer_date_order,
@@ -214,6 +214,14 @@ def test_amount_round_trips_through_money_text(minor: int, currency: str) -> Non
     assert parse_amount(units_text(minor, currency), currency) == minor
     assert parse_amount(format_money(minor, currency), currency) == minor
     assert parse_amount(format_money(minor, currency, symbol=False), currency) == minor
+
+
+def test_decimal_text_shifts_by_the_exponent_given() -> None:
+    assert [decimal_text(5594, 2), decimal_text(-5, 2), decimal_text(597650, 0)] == [
+        "55.94",
+        "-0.05",
+        "597650",
+    ]
 
 
 @given(st.integers(-(10**15) + 1, 10**15 - 1), st.sampled_from(CURRENCIES))

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from lib.exports import _FORMULA_START
-from lib.money import CURRENCIES, to_units, units_text
+from lib.money import CURRENCIES, decimal_text, exponent, to_units
 from lib.reports.fastsheet import FastSheet, cell_xml, escape, is_formula_like
 
 # Text that needs neither escaping nor a quote prefix, nor care for its spaces.
@@ -209,15 +209,15 @@ class TableSheet:
 
             return text
         if kind == "money":
-            styles = {c: self._style("money", c) for c in CURRENCIES}
+            looks = {c: (self._style("money", c), CURRENCIES[c].exponent) for c in CURRENCIES}
 
             def money(row, ref, r):
                 value = row.get(key)
                 if value is None:
                     return ""
                 currency = row.get(currency_key) or ""
-                style = styles.get(currency) or self._style("money", currency)
-                return f'<c r="{ref}" s="{style}"><v>{units_text(int(value), currency)}</v></c>'
+                style, exp = looks.get(currency) or (0, exponent(currency))  # raises if unknown
+                return f'<c r="{ref}" s="{style}"><v>{decimal_text(int(value), exp)}</v></c>'
 
             return money
         style = self._style(kind, "")
