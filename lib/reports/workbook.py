@@ -216,7 +216,10 @@ class TableSheet:
                 if value is None:
                     return ""
                 currency = row.get(currency_key) or ""
-                style, exp = looks.get(currency) or (0, exponent(currency))  # raises if unknown
+                look = looks.get(currency)
+                if look is None:  # a code written otherwise (" jpy"), or unknown: exponent raises
+                    look = looks[currency] = (self._style("money", currency), exponent(currency))
+                style, exp = look
                 return f'<c r="{ref}" s="{style}"><v>{decimal_text(int(value), exp)}</v></c>'
 
             return money
