@@ -333,6 +333,37 @@ def test_grouping_by_client_segment_owner_currency_and_parent_group(db):
     assert clients[2]["owner"] == "priya" and clients[2]["parent_code"] == "H001"
 
 
+def test_sums_by_client_count_what_entries_after_the_day_change(db):
+    """Today's open invoices plus the change of those touched after the day: one part paid
+    since, one paid in full since; then one written off before the day and reopened by a
+    recovery after it, which the day's aging must not hold (the sums then take one scan)."""
+    client = make_client(db)
+    day = date(2026, 4, 30)
+    part_paid = make_invoice(db, client_id=client, amount=8_000, tax=0)
+    paid = make_invoice(db, client_id=client, amount=3_000, tax=0, due_date="2026-04-20")
+    make_invoice(db, client_id=client, amount=1_000, tax=0, due_date="2026-05-20")
+    receipt = make_receipt(db, amount=11_000)
+    make_allocation(db, receipt, part_paid, 5_000, effective_date="2026-05-05")
+    make_allocation(db, receipt, paid, 3_000, effective_date="2026-05-06")
+
+    def both() -> list[dict]:
+        expected = aging.aging_table(aging.aging_items(db, day, Buckets()), Buckets(), "client")
+        assert aging.aging_groups(db, day, Buckets(), "client") == expected
+        return expected
+
+    assert len(groups._pieces(db, day)) == 3
+    [row] = both()
+    assert (row["total"], row["invoices"], row["overdue"], row["oldest"]) == (
+        12_000, 3, 11_000, 80,
+    )  # fmt: skip
+    reopened = make_invoice(db, client_id=client, amount=2_000, tax=0, due_date="2026-02-01")
+    write_off = make_write_off(db, reopened, 2_000, effective_date="2026-03-31")
+    make_recovery(db, write_off, reopened, receipt, 500, effective_date="2026-05-10")
+    assert groups._pieces(db, day) == [(None, "")]
+    [row] = both()
+    assert (row["total"], row["invoices"], row["oldest"]) == (12_000, 3, 80)
+
+
 def test_filters_and_drill_down_to_the_invoices_behind_a_cell(db):
     as_of = _book(db)
     items = aging.aging_items(db, as_of, Buckets())

@@ -140,24 +140,32 @@ COLUMNS = (
     "i.id, i.invoice_no, i.client_id, i.currency, i.invoice_date, i.due_date, i.amount, i.disputed"
 )
 BALANCE_ON = f"""
-SELECT {COLUMNS}, i.amount - i.settled + COALESCE(l.back, 0) AS outstanding
+SELECT {COLUMNS}, 1 AS n, i.amount - i.settled + COALESCE(l.back, 0) AS outstanding
   FROM invoices i NOT INDEXED LEFT JOIN later l ON l.invoice_id = i.id
  WHERE i.invoice_date <= :as_of AND i.voided_at IS NULL
 """
-# The same in two parts, for sums by client. The invoices open now that nothing dated after
-# the day touches (their balance on the day is their balance now), read from the index
-# ``invoices_open``, in client order and with every figure but the number and dispute flag:
+# The same in two parts, for sums (``n`` counts the invoice, ``outstanding`` is its share).
+# Every invoice open now, at its balance now, read from the index ``invoices_open`` in
+# client order, with every figure but the number and dispute flag:
 BALANCE_NOW = f"""
-SELECT {COLUMNS}, i.amount - i.settled AS outstanding
+SELECT {COLUMNS}, 1 AS n, i.amount - i.settled AS outstanding
   FROM invoices i INDEXED BY invoices_open
  WHERE i.voided_at IS NULL AND i.amount > i.settled AND i.invoice_date <= :as_of
-   AND i.id NOT IN (SELECT invoice_id FROM later)
 """
-# and the few invoices that something dated after the day touches, open or settled now:
+# and what the few invoices touched by entries dated after the day change in that: those
+# open now add back what was settled after the day, those settled since count whole. (An
+# invoice open now but not on the day, a recovery dated after it, would have to leave the
+# first part; :data:`CLOSED_ON_THE_DAY` finds them, and the sums then take one scan.)
 BALANCE_MOVED = f"""
-SELECT {COLUMNS}, i.amount - i.settled + l.back AS outstanding
+SELECT {COLUMNS}, IIF(i.amount > i.settled, 0, 1) AS n,
+       IIF(i.amount > i.settled, l.back, i.amount - i.settled + l.back) AS outstanding
   FROM later l JOIN invoices i ON i.id = l.invoice_id
- WHERE i.voided_at IS NULL AND i.invoice_date <= :as_of
+ WHERE i.voided_at IS NULL AND i.invoice_date <= :as_of AND i.amount - i.settled + l.back > 0
+"""
+CLOSED_ON_THE_DAY = f"""
+WITH later AS ({LATER}) SELECT COUNT(*) FROM later l JOIN invoices i ON i.id = l.invoice_id
+ WHERE i.voided_at IS NULL AND i.invoice_date <= :as_of AND i.amount > i.settled
+   AND i.amount - i.settled + l.back <= 0
 """
 PARTS = {"now": BALANCE_NOW, "moved": BALANCE_MOVED}
 GROUP_KEYS = {
@@ -221,13 +229,15 @@ def balances_query(
     """SQL selecting ``select`` (``{bucket}`` stands for the bucket) over the invoices open
     on ``as_of`` (``b``, with ``outstanding``) and, with ``clients`` (or any filter), their
     clients ``c`` and head offices ``p``; callers add ``AND …`` conditions and a GROUP BY.
-    With ``part`` (a key of :data:`PARTS`), only the invoices untouched since ``as_of``
-    (``"now"``, read in client order, so that sums by client need no sort) or only those
-    touched (``"moved"``): the two together are all of them."""
+    With ``part`` (a key of :data:`PARTS`), one of two parts whose sums over ``b.n`` and
+    ``b.outstanding`` add up to those of all: the invoices open now (``"now"``, read in
+    client order, so that sums by client need no sort) or the change that entries dated
+    after ``as_of`` make to them (``"moved"``)."""
     case, params = bucket_case(buckets, as_of)
     params["as_of"] = as_of.isoformat()
     conditions = _where(filters, params)
-    where = ["b.outstanding > 0", *conditions]
+    # A part keeps its own rows (the change of an invoice open on the day may be negative).
+    where = ["b.outstanding > 0" if part is None else "1", *conditions]
     joins = (
         " JOIN clients c ON c.id = b.client_id LEFT JOIN clients p ON p.id = c.parent_id"
         if clients or conditions
@@ -309,13 +319,15 @@ CLIENT_FIELDS = ("client_name", "segment", "owner", "parent_code")
 
 def _client_fields(name: str, segment: str, owner: str, parent_code: str | None) -> dict:
     # What a row of the aging by client carries besides its figures (the Clients page too).
-    return dict(zip(CLIENT_FIELDS, (name, segment, owner, parent_code or ""), strict=True))
+    return {"client_name": name, "segment": segment, "owner": owner,
+            "parent_code": parent_code or ""}  # fmt: skip
 
 
 def _finish(rows: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, Any]]:
     out = sorted(rows.values(), key=lambda r: (r["currency"], -r["total"], r["group"]))
+    names = [f"b{n}" for n in range(len(out[0]["buckets"]) if out else 0)]
     for row in out:
-        row.update({f"b{n}": v for n, v in enumerate(row["buckets"])})
+        row.update(zip(names, row["buckets"], strict=True))
     return out
 
 

@@ -18,11 +18,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from lib.aging import (
+    CLOSED_ON_THE_DAY,
     GROUP_KEYS,
     GROUPS,
     Buckets,
     Filters,
-    _blank,
     _client_fields,
     _edges,
     _finish,
@@ -44,10 +44,14 @@ GROUP_IDS = {
     "owner": (GROUP_KEYS["owner"][0], True),
     "currency": ("b.currency", False),
 }
-CLIENT_NAMES = """
-SELECT c.id, c.client_code, c.name, c.segment, COALESCE(c.owner, ''), p.client_code
-  FROM clients c LEFT JOIN clients p ON p.id = c.parent_id
-"""
+# Each group's names, joined to its sums (a few thousand rows), not to every invoice.
+NAMED = {
+    "client": (
+        "c.client_code, c.name, c.segment, COALESCE(c.owner, ''), p.client_code",
+        " JOIN clients c ON c.id = s.grp LEFT JOIN clients p ON p.id = c.parent_id",
+    ),
+    "parent": ("c.client_code, c.name", " JOIN clients c ON c.id = s.grp"),
+}
 HALF = "SELECT (MIN(id) + MAX(id) + 1) / 2 FROM clients"
 Piece = tuple[str | None, str]  # a part of PARTS (None: the one scan) and a condition
 
@@ -75,25 +79,27 @@ def aging_groups(
     key, needs_clients = GROUP_IDS[by]
     sums, edges = edge_sums(buckets, as_of)
     select = (
-        f"b.currency, {key}, COUNT(*), SUM(IIF(b.due_date < :as_of, b.outstanding, 0)),"
-        f" SUM(b.due_date < :as_of), MIN(b.due_date), {sums}"
+        f"b.currency AS cur, {key} AS grp, SUM(b.n), SUM(IIF(b.due_date < :as_of,"
+        " b.outstanding, 0)), SUM(IIF(b.due_date < :as_of, b.n, 0)), IIF(SUM(IIF(b.due_date"
+        " < :as_of, b.n, 0)) > 0, CAST(julianday(:as_of) - julianday(MIN(b.due_date)) AS"
+        f" INTEGER), 0), {sums}"
     )
-    query = (select, as_of, buckets, filters, needs_clients, edges)
+    query = (select, by, as_of, buckets, filters, needs_clients, edges)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     first, *rest = _pieces(db, as_of)
     with ThreadPoolExecutor(max_workers=1) as pool:
         aside = beside(db, pool, _sums, query, first)
-        names = {r[0]: r for r in db.execute(CLIENT_NAMES)} if by in ("client", "parent") else {}
         for piece in rest:
-            _add(rows, _sums(db, query, piece), by, as_of, names)
-        _add(rows, aside.result(), by, as_of, names)
+            _add(rows, _sums(db, query, piece), by, len(edges) + 1)
+        _add(rows, aside.result(), by, len(edges) + 1)
     return _finish(rows)
 
 
 def _pieces(db: Database, as_of: date) -> list[Piece]:
     """The queries that together read every invoice open on the day, the biggest first."""
-    after = db.execute(f"SELECT {ENTRIES_AFTER}", {"as_of": as_of.isoformat()}).fetchone()[0]
-    if after > MOVED_LIMIT:
+    day = {"as_of": as_of.isoformat()}
+    after = db.execute(f"SELECT {ENTRIES_AFTER}", day).fetchone()[0]
+    if after > MOVED_LIMIT or (after and db.execute(CLOSED_ON_THE_DAY, day).fetchone()[0]):
         return [(None, "")]
     half = db.execute(HALF).fetchone()[0] or 0
     return [
@@ -104,34 +110,48 @@ def _pieces(db: Database, as_of: date) -> list[Piece]:
 
 
 def _sums(db: Database, query: tuple, piece: Piece) -> list[tuple]:
-    select, as_of, buckets, filters, needs_clients, edges = query
+    select, by, as_of, buckets, filters, needs_clients, edges = query
     part, condition = piece
     sql, params = balances_query(select, as_of, buckets, filters, needs_clients, part)
     params.update(edges)
     where = f" AND {condition}" if condition else ""
-    return db.execute(f"{sql}{where} GROUP BY 2, 1", params).fetchall()
+    sql = f"{sql}{where} GROUP BY 2, 1"
+    if by in NAMED:
+        names, joins = NAMED[by]
+        sql = f"SELECT s.*, {names} FROM ({sql}) s{joins}"
+    return db.execute(sql, params).fetchall()
 
 
-def _add(rows: dict, found: list[tuple], by: str, as_of: date, names: dict) -> None:
+def _add(rows: dict, found: list[tuple], by: str, width: int) -> None:
     # A group is found once in each piece it has invoices in: mostly once in all.
-    for cur, group, count, overdue, overdue_count, first_due, *buckets in found:
+    for cur, group, count, overdue, overdue_count, oldest, *rest in found:
+        parts = rest[:width]
         row = rows.get((cur, group))
         if row is None:
-            row = rows[(cur, group)] = _named(by, group, cur, len(buckets), names)
-        row["buckets"] = [a + b for a, b in zip(row["buckets"], buckets, strict=True)]
-        row["total"] += sum(buckets)
+            rows[(cur, group)] = _named(by, group, cur, rest[width:]) | {
+                "buckets": parts,
+                "total": sum(parts),
+                "overdue": overdue,
+                "invoices": count,
+                "overdue_invoices": overdue_count,
+                "oldest": oldest,
+            }
+            continue
+        row["buckets"] = [a + b for a, b in zip(row["buckets"], parts, strict=True)]
+        row["total"] += sum(parts)
         row["overdue"] += overdue
         row["invoices"] += count
         row["overdue_invoices"] += overdue_count
-        if overdue_count:
-            row["oldest"] = max(row["oldest"], (as_of - date.fromisoformat(first_due)).days)
+        row["oldest"] = max(row["oldest"], oldest)
 
 
-def _named(by: str, group: Any, currency: str, width: int, names: dict) -> dict[str, Any]:
-    if by in ("client", "parent"):
-        _, code, name, segment, owner, parent_code = names[group]
-        row = _blank(code, f"{code} {name}", currency, width)
-        if by == "client":
-            row.update(_client_fields(name, segment, owner, parent_code))
-        return row
-    return _blank(group, group.title() if by == "segment" else group, currency, width)
+def _named(by: str, group: Any, currency: str, names: list) -> dict[str, Any]:
+    if by == "client":
+        code, name, segment, owner, parent_code = names
+        return {"group": code, "label": f"{code} {name}", "currency": currency,
+                **_client_fields(name, segment, owner, parent_code)}  # fmt: skip
+    if by == "parent":
+        code, name = names
+        return {"group": code, "label": f"{code} {name}", "currency": currency}
+    return {"group": group, "currency": currency,
+            "label": group.title() if by == "segment" else group}  # fmt: skip
