@@ -79,7 +79,7 @@ def group_digits(whole: int, code: str) -> str:
 
 def format_money(minor: int, code: str, symbol: bool = True) -> str:
     """Display form: ``¥1,234`` (no decimals), ``₹1,23,456.78`` (lakh grouping), ``-$5.00``."""
-    cur = currency(code)
+    cur = CURRENCIES.get(code) or currency(code)  # the exact code, as stored, needs no cleaning
     whole, frac = divmod(abs(minor), 10**cur.exponent)
     text = group_digits(whole, cur.code)
     if cur.exponent:
