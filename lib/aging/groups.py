@@ -60,9 +60,13 @@ def edge_sums(buckets: Buckets, day: date, alias: str = "b") -> tuple[str, dict[
     """SQL for a group's outstanding in each bucket of ``buckets`` on ``day``, and the edges
     as parameters. Each invoice is tested once per edge, for the part dated on or after it; a
     bucket is the difference of two such parts, taken once per group (SQLite sums an
-    aggregate that is written twice only once)."""
+    aggregate that is written twice only once; a FILTER skips the rows it leaves out, where
+    an IIF would add their zero)."""
     column, params = _edges(buckets, day, alias)
-    parts = [f"SUM(IIF({column} >= :{edge}, {alias}.outstanding, 0))" for edge in params]
+    parts = [
+        f"COALESCE(SUM({alias}.outstanding) FILTER (WHERE {column} >= :{edge}), 0)"
+        for edge in params
+    ]
     newer = ["0", *parts]
     older = [*parts, f"SUM({alias}.outstanding)"]
     return ", ".join(f"{b} - {a}" for a, b in zip(newer, older, strict=True)), params
@@ -78,11 +82,11 @@ def aging_groups(
         raise ValueError(f"group by one of {', '.join(GROUPS)}, not {by!r}")
     key, needs_clients = GROUP_IDS[by]
     sums, edges = edge_sums(buckets, as_of)
+    late = "COALESCE(SUM({}) FILTER (WHERE b.due_date < :as_of), 0)"
     select = (
-        f"b.currency AS cur, {key} AS grp, SUM(b.n), SUM(IIF(b.due_date < :as_of,"
-        " b.outstanding, 0)), SUM(IIF(b.due_date < :as_of, b.n, 0)), IIF(SUM(IIF(b.due_date"
-        " < :as_of, b.n, 0)) > 0, CAST(julianday(:as_of) - julianday(MIN(b.due_date)) AS"
-        f" INTEGER), 0), {sums}"
+        f"b.currency AS cur, {key} AS grp, SUM(b.n), {late.format('b.outstanding')},"
+        f" {late.format('b.n')}, IIF({late.format('b.n')} > 0, CAST(julianday(:as_of)"
+        f" - julianday(MIN(b.due_date)) AS INTEGER), 0), {sums}"
     )
     query = (select, by, as_of, buckets, filters, needs_clients, edges)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
