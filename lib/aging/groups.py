@@ -28,6 +28,7 @@ from lib.aging import (
     _finish,
     balances_query,
 )
+from lib.bulk import gc_paused
 from lib.db import SETTLING, beside
 
 # Past this many entries dated after the day (an aging far back), one scan of every invoice
@@ -91,7 +92,7 @@ def aging_groups(
     query = (select, by, as_of, buckets, filters, needs_clients, edges)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     first, *rest = _pieces(db, as_of)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
         aside = beside(db, pool, _sums, query, first)
         for piece in rest:
             _add(rows, _sums(db, query, piece), by, len(edges) + 1)

@@ -9,13 +9,11 @@ twice, or an overlapping statement, adds nothing.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -23,6 +21,7 @@ from sqlite_utils import Database
 
 from lib import audit
 from lib.auth import Actor, require
+from lib.bulk import gc_paused
 from lib.db import transaction, utc_now
 from lib.importing.columns import (
     KINDS,
@@ -246,19 +245,6 @@ def save_preset(
         )
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # A sheet becomes millions of short-lived cells; the cyclic collector would scan them over
-    # and over for nothing (none form cycles), costing a third of the parse time.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_file(
     db: Database,
     actor: Actor,
@@ -273,7 +259,7 @@ def import_file(
     and PermissionDenied when the actor's role may not import.
     """
     require(actor, "import")
-    with _gc_paused():
+    with gc_paused():
         return _import(db, actor, data, file_name, options, progress)
 
 
@@ -335,7 +321,7 @@ def check_file(
     refuses (a credit note above what is open, a new amount on a settled invoice)."""
     if actor is not None:
         require(actor, "import")
-    with _gc_paused():
+    with gc_paused():
         found, parsed, result = _parse(db, data, file_name, options)
     result.imported = len(parsed.records)
     if actor is None or not parsed.records:
