@@ -12,9 +12,10 @@ written as plain text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
@@ -26,6 +27,7 @@ from lib.money import CURRENCIES, decimal_text, exponent, to_units
 from lib.reports.fastsheet import FastSheet, cell_xml, escape, is_formula_like
 
 # Text that needs neither escaping nor a quote prefix, nor care for its spaces.
+CHUNK_ROWS = 10_000  # rows rendered a column at a time: a few MB of XML text at once
 _PLAIN_TEXT = re.compile(
     r"[^=+\-@\t\r\s&<>\"\x00-\x1f\ufffe\uffff][^&<>\"\x00-\x1f\ufffe\uffff]*(?<!\s)"
 )
@@ -183,54 +185,65 @@ class TableSheet:
             self._kinds[key] = self.fast.styles.get(**look) if look else 0
         return self._kinds[key]
 
-    def _renderer(self, col: Col, currency_key: str):
-        """The XML of one column's cell for a row: one call per cell, for speed."""
+    def _column(self, col: Col, currency_key: str, letter: str, rows: list, numbers: range):
+        """The XML of one column's cells for ``rows`` (numbered ``numbers``): a column at a
+        time, each with its one formatter, for speed."""
         key, kind = col.key, col.kind
         if kind == "formula":
-            return lambda row, ref, r: cell_xml(
-                ref, "formula", key.format(r=r), self._style("formula", row.get(currency_key))
-            )
+            return [
+                cell_xml(
+                    f"{letter}{r}",
+                    "formula",
+                    key.format(r=r),
+                    self._style("formula", row.get(currency_key)),
+                )  # fmt: skip
+                for row, r in zip(rows, numbers, strict=True)
+            ]
+        values = [row.get(key) for row in rows]
         if kind == "text":
-            quoted = f' s="{self._quoted}"'
-            plain_text = _PLAIN_TEXT.fullmatch
-
-            def text(row, ref, r):
-                value = row.get(key)
-                if value is None or value == "":
-                    return ""
-                value = str(value)
-                if plain_text(value):  # the usual case: nothing to escape, not formula-like
-                    return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
-                s = quoted if is_formula_like(value) else ""
-                return (
-                    f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
-                    f"{escape(value)}</t></is></c>"
-                )
-
-            return text
+            return self._texts(values, letter, numbers)
         if kind == "money":
-            looks = {c: (self._style("money", c), CURRENCIES[c].exponent) for c in CURRENCIES}
-
-            def money(row, ref, r):
-                value = row.get(key)
-                if value is None:
-                    return ""
-                currency = row.get(currency_key) or ""
-                look = looks.get(currency)
-                if look is None:  # a code written otherwise (" jpy"), or unknown: exponent raises
-                    look = looks[currency] = (self._style("money", currency), exponent(currency))
-                style, exp = look
-                return f'<c r="{ref}" s="{style}"><v>{decimal_text(int(value), exp)}</v></c>'
-
-            return money
+            return self._money(values, [row.get(currency_key) or "" for row in rows], letter,
+                               numbers)  # fmt: skip
         style = self._style(kind, "")
         kind_out = "date" if kind == "date" else "number"
+        return [
+            "" if v is None or v == "" else cell_xml(f"{letter}{r}", kind_out, v, style)
+            for v, r in zip(values, numbers, strict=True)
+        ]
 
-        def plain(row, ref, r):
-            value = row.get(key)
-            return "" if value is None or value == "" else cell_xml(ref, kind_out, value, style)
+    def _texts(self, values: list, letter: str, numbers: range) -> list[str]:
+        quoted = f' s="{self._quoted}"'
+        plain_text = _PLAIN_TEXT.fullmatch
+        out = []
+        for value, r in zip(values, numbers, strict=True):
+            if value is None or value == "":
+                out.append("")
+                continue
+            value = str(value)
+            if plain_text(value):  # the usual case: nothing to escape, not formula-like
+                out.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{value}</t></is></c>')
+                continue
+            s = quoted if is_formula_like(value) else ""
+            out.append(
+                f'<c r="{letter}{r}"{s} t="inlineStr"><is><t xml:space="preserve">'
+                f"{escape(value)}</t></is></c>"
+            )
+        return out
 
-        return plain
+    def _money(self, values: list, currencies: list, letter: str, numbers: range) -> list[str]:
+        looks = {c: (self._style("money", c), CURRENCIES[c].exponent) for c in CURRENCIES}
+        out = []
+        for value, currency, r in zip(values, currencies, numbers, strict=True):
+            if value is None:
+                out.append("")
+                continue
+            look = looks.get(currency)
+            if look is None:  # a code written otherwise (" jpy"), or unknown: exponent raises
+                look = looks[currency] = (self._style("money", currency), exponent(currency))
+            style, exp = look
+            out.append(f'<c r="{letter}{r}" s="{style}"><v>{decimal_text(int(value), exp)}</v></c>')
+        return out
 
     def table(
         self,
@@ -245,12 +258,15 @@ class TableSheet:
         (for the Summary sheet to refer to)."""
         head = self.fast.append([("text", c.heading, self._head) for c in columns])
         first = head + 1
-        render = [self._renderer(c, currency_key) for c in columns]
         letters = [get_column_letter(n) for n in range(1, len(columns) + 1)]
-        for row in rows:
-            r = self.row + 1
-            cells = (f(row, f"{letter}{r}", r) for f, letter in zip(render, letters, strict=True))
-            self.fast.rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+        for chunk in _batches(rows, CHUNK_ROWS):  # columns of a chunk at once, memory bounded
+            numbers = range(self.row + 1, self.row + 1 + len(chunk))
+            made = [self._column(c, currency_key, x, chunk, numbers)
+                    for c, x in zip(columns, letters, strict=True)]  # fmt: skip
+            self.fast.rows.extend(
+                f'<row r="{r}">{"".join(cells)}</row>'
+                for r, cells in zip(numbers, zip(*made, strict=True), strict=True)
+            )
         last = max(self.row, first)
         self.ws.auto_filter.ref = f"A{head}:{get_column_letter(len(columns))}{last}"
         letters = {c.key: get_column_letter(n) for n, c in enumerate(columns, start=1)}
@@ -288,3 +304,9 @@ class TableSheet:
                     out.append(None)
             self.fast.append(out)
         return addresses
+
+
+def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
