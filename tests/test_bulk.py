@@ -23,3 +23,11 @@ def test_a_pause_inside_a_pause_leaves_the_collector_to_the_outer_one():
             pass
         assert not gc.isenabled()  # the inner block did not switch it back on early
     assert gc.isenabled()
+
+
+def test_chunks_of_a_list_and_of_a_generator():
+    from lib.bulk import chunks
+
+    assert list(chunks([1, 2, 3, 4, 5], 2)) == [[1, 2], [3, 4], [5]]
+    assert list(chunks((n for n in range(4)), 2)) == [[0, 1], [2, 3]]
+    assert list(chunks([], 3)) == []

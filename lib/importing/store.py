@@ -7,7 +7,7 @@ already in the database exactly as the file has it counts as a duplicate and wri
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from lib import audit
 from lib.auth import Actor, require
+from lib.bulk import chunks
 from lib.db import insert_many
 from lib.importing.rows import RowError
 from lib.money import format_money
@@ -31,17 +32,12 @@ class Outcome:
     new_ids: list[int] = field(default_factory=list)
 
 
-def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def lookup(
     db: Database, table: str, key: str, values: Iterable[str], columns: str = "*"
 ) -> dict[str, dict[str, Any]]:
     """Rows of ``table`` whose ``key`` is in ``values``, keyed by that value (chunked IN)."""
     found: dict[str, dict[str, Any]] = {}
-    for part in chunks(sorted(set(values))):
+    for part in chunks(sorted(set(values)), CHUNK):
         marks = ",".join("?" * len(part))
         sql = f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})"
         for row in db.query(sql, part):
@@ -334,7 +330,7 @@ def _restore_invoice(
 
 def _settled(db: Database, ids: list[int]) -> dict[int, int]:
     result: dict[int, int] = {}
-    for part in chunks(ids):
+    for part in chunks(ids, CHUNK):
         marks = ",".join("?" * len(part))
         for row in db.query(
             f"SELECT invoice_id, settled FROM invoice_settled WHERE invoice_id IN ({marks})", part

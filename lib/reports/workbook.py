@@ -12,22 +12,22 @@ written as plain text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from lib.bulk import chunks
 from lib.exports import _FORMULA_START
 from lib.money import CURRENCIES, decimal_text, exponent, to_units
 from lib.reports.fastsheet import FastSheet, cell_xml, escape, is_formula_like
 
-# Text that needs neither escaping nor a quote prefix, nor care for its spaces.
 CHUNK_ROWS = 10_000  # rows rendered a column at a time: a few MB of XML text at once
+# Text that needs neither escaping nor a quote prefix, nor care for its spaces.
 _PLAIN_TEXT = re.compile(
     r"[^=+\-@\t\r\s&<>\"\x00-\x1f\ufffe\uffff][^&<>\"\x00-\x1f\ufffe\uffff]*(?<!\s)"
 )
@@ -196,7 +196,7 @@ class TableSheet:
                     "formula",
                     key.format(r=r),
                     self._style("formula", row.get(currency_key)),
-                )  # fmt: skip
+                )
                 for row, r in zip(rows, numbers, strict=True)
             ]
         values = [row.get(key) for row in rows]
@@ -259,7 +259,7 @@ class TableSheet:
         head = self.fast.append([("text", c.heading, self._head) for c in columns])
         first = head + 1
         letters = [get_column_letter(n) for n in range(1, len(columns) + 1)]
-        for chunk in _batches(rows, CHUNK_ROWS):  # columns of a chunk at once, memory bounded
+        for chunk in chunks(rows, CHUNK_ROWS):  # columns of a chunk at once, memory bounded
             numbers = range(self.row + 1, self.row + 1 + len(chunk))
             made = [self._column(c, currency_key, x, chunk, numbers)
                     for c, x in zip(columns, letters, strict=True)]  # fmt: skip
@@ -304,9 +304,3 @@ class TableSheet:
                     out.append(None)
             self.fast.append(out)
         return addresses
-
-
-def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    it = iter(rows)
-    while chunk := list(islice(it, size)):
-        yield chunk
