@@ -32,6 +32,8 @@ class UnknownCurrency(ValueError):
 
 def currency(code: str) -> Currency:
     """Return the :class:`Currency` for an ISO code such as ``"JPY"``; raise UnknownCurrency."""
+    if isinstance(code, str) and code in CURRENCIES:  # as stored: nothing to clean
+        return CURRENCIES[code]
     try:
         return CURRENCIES[code.strip().upper()]
     except (KeyError, AttributeError):
@@ -79,7 +81,7 @@ def group_digits(whole: int, code: str) -> str:
 
 def format_money(minor: int, code: str, symbol: bool = True) -> str:
     """Display form: ``¥1,234`` (no decimals), ``₹1,23,456.78`` (lakh grouping), ``-$5.00``."""
-    cur = CURRENCIES.get(code) or currency(code)  # the exact code, as stored, needs no cleaning
+    cur = currency(code)
     whole, frac = divmod(abs(minor), 10**cur.exponent)
     text = group_digits(whole, cur.code)
     if cur.exponent:
