@@ -9,6 +9,7 @@ figures refer to those totals, so an Excel user can trace each number to its row
 
 from __future__ import annotations
 
+import contextlib
 import io
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from sqlite_utils import Database
 from lib.aging import Buckets, aging_items, aging_table, currency_totals
 from lib.db import beside
 from lib.reports import charts
+from lib.reports.chart_images import Drawing
 from lib.reports.fastsheet import inject
 from lib.reports.fx import converted_total, latest_rates
 from lib.reports.measures import Dso, cei, collections, dso_trend, unapplied_by_age
@@ -75,7 +77,7 @@ def build_mis(
     if period.first > period.last:
         raise ValueError("the period starts after it ends")
     months = max(12, len(period.months()) + 1)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, _drawing(with_charts) as drawing:
         # The ledger's measures are mostly SQLite, which runs without the GIL: on a second
         # connection they overlap with writing the sheets here, which is mostly Python.
         trends: Future[dict[str, Any]] = Future()  # the charts' figures, handed over early
@@ -85,22 +87,23 @@ def build_mis(
         table = aging_table(items, buckets, "client")
         totals = currency_totals(items, buckets)
         currencies = sorted(totals)
-        pngs = (
-            pool.submit(_chart_pngs, as_of, buckets, table, currencies, trends)
-            if with_charts
-            else None
-        )
+        if drawing is not None:
+            for chart in _aging_charts(buckets, table, currencies):
+                drawing.add(chart)
         if stats is not None:
             stats["open_invoices"] = len(items)
         book, summary, refs = _tables(db, as_of, period, buckets, items, table, currencies)
+        if drawing is not None:
+            for chart in _trend_charts(as_of, currencies, trends.result()):
+                drawing.add(chart)
         for sheet in book.kaishu_fast_sheets:  # type: ignore[attr-defined]
             sheet.xml()  # while the measures are still being worked out
         facts = dict(side.result())
         open_totals = {c: sum(v) for c, v in totals.items()}
         facts["converted"] = converted_total(open_totals, facts["rates"], facts["reporting"])
         write_summary(summary, as_of, period, buckets, currencies, refs, facts)
-        if pngs is not None:
-            _place_images(summary, pngs.result())
+        if drawing is not None:
+            _place_images(summary, drawing.images())
     buffer = io.BytesIO()
     book.save(buffer)
     return inject(buffer.getvalue(), book.kaishu_fast_sheets)  # type: ignore[attr-defined]
@@ -163,27 +166,27 @@ def _ledger_facts(db: Database, as_of: date, months: int, trends: Future) -> dic
     }
 
 
-def _png(chart: Any) -> bytes:
-    import vl_convert
-
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=1.5)
+def _drawing(with_charts: bool) -> Drawing | contextlib.nullcontext[None]:
+    return Drawing() if with_charts else contextlib.nullcontext()
 
 
-def _chart_pngs(
-    as_of: date, buckets: Buckets, table: list[dict], currencies: list[str], trends: Future
-) -> list[bytes]:
-    """The Summary's chart images: the aging bars first, while the trend figures come."""
+def _aging_charts(buckets: Buckets, table: list[dict], currencies: list[str]) -> list[Any]:
+    """The Summary's aging bars, one chart per currency: the top ten clients."""
     labels = buckets.labels()
-    out = []
-    for currency in currencies:
-        bars = charts.aging_bars(table, labels, currency, "Client", basis=buckets.basis, top=10)
-        out.append(_png(bars.properties(width=CHART_WIDTH)))
-    facts = trends.result()
-    out.append(_png(charts.dso_chart(facts["trend"]).properties(width=CHART_WIDTH)))
+    return [
+        charts.aging_bars(
+            table, labels, currency, "Client", basis=buckets.basis, top=10
+        ).properties(width=CHART_WIDTH)
+        for currency in currencies
+    ]
+
+
+def _trend_charts(as_of: date, currencies: list[str], facts: dict[str, Any]) -> list[Any]:
+    """The Summary's DSO trend and, per currency, the collections of the last twelve months."""
+    out = [charts.dso_chart(facts["trend"]).properties(width=CHART_WIDTH)]
     recent = [r for r in facts["monthly"] if r["month"] > month_key(add_months(as_of, -12))]
     for currency in currencies:
-        chart = charts.collections_chart(recent, currency)
-        out.append(_png(chart.properties(width=CHART_WIDTH)))
+        out.append(charts.collections_chart(recent, currency).properties(width=CHART_WIDTH))
     return out
 
 
