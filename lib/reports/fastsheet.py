@@ -106,12 +106,17 @@ def cell_xml(ref: str, kind: str, value: Any, style: int) -> str:
         text = escape(str(value))
         return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     if kind == "date":
-        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        return f'<c r="{ref}"{s}><v>{day.toordinal() - _EPOCH}</v></c>'
+        return f'<c r="{ref}"{s}><v>{date_serial(value)}</v></c>'
     if kind == "formula":
         return f'<c r="{ref}"{s}><f>{escape(str(value).removeprefix("="))}</f></c>'
     number = format(value, "f") if isinstance(value, Decimal) else repr(value)
     return f'<c r="{ref}"{s}><v>{number}</v></c>'
+
+
+def date_serial(value: Any) -> int:
+    """A date (or ISO text) as the spreadsheet's day number."""
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return day.toordinal() - _EPOCH
 
 
 def is_formula_like(text: str) -> bool:

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from lib.bulk import chunks
 from lib.exports import _FORMULA_START
 from lib.money import CURRENCIES, decimal_text, exponent, to_units
-from lib.reports.fastsheet import FastSheet, cell_xml, escape, is_formula_like
+from lib.reports.fastsheet import FastSheet, cell_xml, date_serial, escape, is_formula_like
 
 CHUNK_ROWS = 10_000  # rows rendered a column at a time: a few MB of XML text at once
 # Text that needs neither escaping nor a quote prefix, nor care for its spaces.
@@ -206,30 +206,52 @@ class TableSheet:
             return self._money(values, [row.get(currency_key) or "" for row in rows], letter,
                                numbers)  # fmt: skip
         style = self._style(kind, "")
-        kind_out = "date" if kind == "date" else "number"
+        if kind == "date":
+            return self._dates(values, letter, numbers, style)
         return [
-            "" if v is None or v == "" else cell_xml(f"{letter}{r}", kind_out, v, style)
+            "" if v is None or v == "" else cell_xml(f"{letter}{r}", "number", v, style)
             for v, r in zip(values, numbers, strict=True)
         ]
 
-    def _texts(self, values: list, letter: str, numbers: range) -> list[str]:
-        quoted = f' s="{self._quoted}"'
-        plain_text = _PLAIN_TEXT.fullmatch
+    def _dates(self, values: list, letter: str, numbers: range, style: int) -> list[str]:
+        # A ledger has a few hundred distinct dates: each is converted once.
+        s = f' s="{style}"' if style else ""
+        tails: dict[Any, str] = {}
         out = []
         for value, r in zip(values, numbers, strict=True):
             if value is None or value == "":
                 out.append("")
                 continue
-            value = str(value)
-            if plain_text(value):  # the usual case: nothing to escape, not formula-like
-                out.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{value}</t></is></c>')
-                continue
-            s = quoted if is_formula_like(value) else ""
-            out.append(
-                f'<c r="{letter}{r}"{s} t="inlineStr"><is><t xml:space="preserve">'
-                f"{escape(value)}</t></is></c>"
-            )
+            tail = tails.get(value)
+            if tail is None:
+                tail = tails[value] = f"{s}><v>{date_serial(value)}</v></c>"
+            out.append(f'<c r="{letter}{r}"{tail}')
         return out
+
+    def _texts(self, values: list, letter: str, numbers: range) -> list[str]:
+        # Codes, names, owners and buckets repeat down a column: each distinct text is
+        # checked and escaped once, and its cell is its reference plus that XML.
+        tails: dict[str, str] = {}
+        out = []
+        for value, r in zip(values, numbers, strict=True):
+            if value is None or value == "":
+                out.append("")
+                continue
+            if type(value) is not str:  # 1 and True are one key, but not one text
+                out.append(f'<c r="{letter}{r}"{self._text_tail(str(value))}')
+                continue
+            tail = tails.get(value)
+            if tail is None:
+                tail = tails[value] = self._text_tail(value)
+            out.append(f'<c r="{letter}{r}"{tail}')
+        return out
+
+    def _text_tail(self, value: str) -> str:
+        """A text cell's XML after its reference."""
+        if _PLAIN_TEXT.fullmatch(value):  # the usual case: nothing to escape, not formula-like
+            return f' t="inlineStr"><is><t>{value}</t></is></c>'
+        s = f' s="{self._quoted}"' if is_formula_like(value) else ""
+        return f'{s} t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
 
     def _money(self, values: list, currencies: list, letter: str, numbers: range) -> list[str]:
         looks = {c: (self._style("money", c), CURRENCIES[c].exponent) for c in CURRENCIES}
