@@ -5,6 +5,7 @@ opens on the invoices behind a cell."""
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -43,8 +44,12 @@ def test_meeting_on_the_projector_and_the_mis_download(server, page):
         page.get_by_role("button", name="Download the MIS report (.xlsx)").click()
     download = done.value
     assert download.suggested_filename == f"kaishu-mis-{AS_OF.isoformat()}.xlsx"
-    workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    data = Path(download.path()).read_bytes()
+    workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames[:3] == ["Summary", "Aging by client", "Open items"]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # drawn by the server's drawing process
+        pngs = [z.read(n) for n in z.namelist() if n.startswith("xl/media/")]
+    assert len(pngs) >= 3 and all(png.startswith(b"\x89PNG") for png in pngs)
     laptop = page.context.new_page()
     laptop.goto(f"{server['url']}/meeting?as_of={AS_OF.isoformat()}&size=screen")
     settle(laptop, quiet=1.0)
