@@ -12,7 +12,7 @@ written as plain text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -214,37 +214,11 @@ class TableSheet:
         ]
 
     def _dates(self, values: list, letter: str, numbers: range, style: int) -> list[str]:
-        # A ledger has a few hundred distinct dates: each is converted once.
         s = f' s="{style}"' if style else ""
-        tails: dict[Any, str] = {}
-        out = []
-        for value, r in zip(values, numbers, strict=True):
-            if value is None or value == "":
-                out.append("")
-                continue
-            tail = tails.get(value)
-            if tail is None:
-                tail = tails[value] = f"{s}><v>{date_serial(value)}</v></c>"
-            out.append(f'<c r="{letter}{r}"{tail}')
-        return out
+        return _repeated(values, letter, numbers, lambda v: f"{s}><v>{date_serial(v)}</v></c>")
 
     def _texts(self, values: list, letter: str, numbers: range) -> list[str]:
-        # Codes, names, owners and buckets repeat down a column: each distinct text is
-        # checked and escaped once, and its cell is its reference plus that XML.
-        tails: dict[str, str] = {}
-        out = []
-        for value, r in zip(values, numbers, strict=True):
-            if value is None or value == "":
-                out.append("")
-                continue
-            if type(value) is not str:  # 1 and True are one key, but not one text
-                out.append(f'<c r="{letter}{r}"{self._text_tail(str(value))}')
-                continue
-            tail = tails.get(value)
-            if tail is None:
-                tail = tails[value] = self._text_tail(value)
-            out.append(f'<c r="{letter}{r}"{tail}')
-        return out
+        return _repeated(values, letter, numbers, lambda v: self._text_tail(str(v)))
 
     def _text_tail(self, value: str) -> str:
         """A text cell's XML after its reference."""
@@ -326,3 +300,25 @@ class TableSheet:
                     out.append(None)
             self.fast.append(out)
         return addresses
+
+
+def _repeated(
+    values: list, letter: str, numbers: range, tail_of: Callable[[Any], str]
+) -> list[str]:
+    """Cells whose XML after the reference (``tail_of``) depends on the value alone. Codes,
+    names, owners, buckets and dates repeat down a column: each distinct text is rendered
+    once. Other values are rendered each time (1 and True are one dict key, not one text)."""
+    tails: dict[str, str] = {}
+    out = []
+    for value, r in zip(values, numbers, strict=True):
+        if value is None or value == "":
+            out.append("")
+            continue
+        if type(value) is str:
+            tail = tails.get(value)
+            if tail is None:
+                tail = tails[value] = tail_of(value)
+        else:
+            tail = tail_of(value)
+        out.append(f'<c r="{letter}{r}"{tail}')
+    return out
