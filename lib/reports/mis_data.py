@@ -26,7 +26,7 @@ SELECT a.effective_date AS day, substr(a.effective_date, 1, 7) AS month, i.curre
   JOIN invoices i ON i.id = a.invoice_id
   JOIN clients c ON c.id = i.client_id
   JOIN receipts r ON r.id = a.receipt_id
- WHERE a.reversed_at IS NULL AND a.effective_date BETWEEN :first AND :last AND a.amount > 0
+ WHERE a.reversed_at IS NULL AND a.effective_date BETWEEN :first AND :last
 UNION ALL
 SELECT * FROM (
   SELECT r.value_date, substr(r.value_date, 1, 7), r.currency, c.client_code, c.name,
@@ -37,7 +37,7 @@ SELECT * FROM (
     FROM receipts r JOIN clients c ON c.id = r.client_id
    WHERE r.reversed_at IS NULL AND r.value_date BETWEEN :first AND :last
 ) WHERE left_on_account > 0
-ORDER BY 1, 4, 7, 11, 9
+ORDER BY day, client_code, invoice_no, kind, reference
 """
 
 
