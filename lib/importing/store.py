@@ -190,6 +190,11 @@ INVOICE_FIELDS = (
     "sent_channel",
 )
 _LOCKED_WHEN_SETTLED = ("client_id", "currency", "amount")
+INVOICE_INSERT = (
+    "INSERT INTO invoices (invoice_no, client_id, invoice_date, due_date, currency, amount,"
+    " tax, disputed, description, sent_date, sent_channel, import_id, source_row,"
+    " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
 
 
 def resolve_invoice_clients(
@@ -273,9 +278,7 @@ def store_invoices(
     insert_many(
         db,
         "invoices",
-        "INSERT INTO invoices (invoice_no, client_id, invoice_date, due_date, currency, amount,"
-        " tax, disputed, description, sent_date, sent_channel, import_id, source_row,"
-        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        INVOICE_INSERT,
         [
             (
                 r["invoice_no"],
