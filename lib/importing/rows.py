@@ -117,6 +117,7 @@ class Parsed:
 _REMEMBERED = frozenset({str, date, datetime})
 _REPEATABLE = _REMEMBERED | {type(None)}
 _SEEN_LIMIT = 20_000
+_NOT_TEXT = frozenset({date, datetime, int, float, bool, type(None)})
 
 
 class Columns:
@@ -152,6 +153,10 @@ class Columns:
         values = self.raw(name)
         if not extra:
             return self._convert_each(name, parse, values)
+        try:  # the usual column, every cell good: one pass in C, no Python step per cell
+            return list(map(parse, values, *extra))
+        except (ParseError, ValueError):
+            pass  # a bad cell: go again cell by cell, to name each one that fails
         out: list[Any] = []
         append = out.append
         for i, args in enumerate(zip(values, *extra, strict=True)):
@@ -216,6 +221,11 @@ class Columns:
         return out
 
     def text(self, name: str) -> list[str | None]:
+        values = self.raw(name) if name in self.index else []
+        # A column of printable strings only (the usual case) needs no cell-by-cell parse:
+        # parse_text would only strip each one. The check and the strip both run in C.
+        if values and set(map(type, values)) == {str} and "".join(values).isprintable():
+            return [t or None for t in map(str.strip, values)]
         return self.convert(name, parse_text)
 
     def date(self, name: str) -> list[str | None]:
@@ -273,10 +283,13 @@ def infer_orders(
         if name not in DATE_FIELDS[kind]:
             continue
         values = [row[col] for row in rows if col < len(row)]
-        order = infer_date_order(values)
+        # Only text dates have an order; a column of date cells (the usual workbook) has none.
+        untyped = set(map(type, values)) - _NOT_TEXT
+        texts = [v for v in values if isinstance(v, str)] if untyped else []
+        order = infer_date_order(texts) if texts else None
         if order is None:
             order = default
-            if any(isinstance(v, str) and _DAY_MONTH.match(v.strip()) for v in values):
+            if any(_DAY_MONTH.match(v.strip()) for v in texts):
                 label = field_decl(kind, name).label
                 warnings.append(
                     f"{label}: every date fits both day/month orders; read as "
