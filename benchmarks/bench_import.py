@@ -182,6 +182,12 @@ def run_step(name: str, path: Path) -> dict:
     return json.loads(done.stdout)
 
 
+def best_seconds(name: str, path: Path) -> float:
+    # The best of three fresh processes: this machine's speed wanders by a third from one
+    # minute to the next, so every timed step gets the same statistic.
+    return min(run_step(name, path)["seconds"] for _ in range(3))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
@@ -192,14 +198,12 @@ def main() -> None:
         print(json.dumps(STEPS[args.step](Path(args.path))))
         return
     path = make_ledger(args.rows)
-    # Both sides get the same statistic, the best of three fresh processes: this machine's
-    # speed wanders by a third from one minute to the next.
-    calamine = min(run_step("calamine", path)["seconds"] for _ in range(3))
+    calamine = best_seconds("calamine", path)
+    # Ours is the best of three too, kept whole for its rows, memory and second import.
     runs = sorted((run_step("ours", path) for _ in range(3)), key=lambda r: r["first_s"])
     ours = runs[0]
     pandas = run_step("pandas", path)
-    read = min(run_step("read", path)["seconds"] for _ in range(3))
-    write = min(run_step("write", path)["seconds"] for _ in range(3))
+    read, write = best_seconds("read", path), best_seconds("write", path)
     print(f"ledger: {path.name}, {args.rows:,} rows, {path.stat().st_size / 2**20:.1f} MB")
     print(f"bare calamine parse      {calamine:7.2f} s")
     print(f"pandas openpyxl + to_sql {pandas['seconds']:7.2f} s")
