@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+from builders import make_invoice
 from conftest import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from statement_files import MT940_INR, movement, notice, zengin
 from lib.importing import FileError, ImportOptions, import_file
 from lib.importing.statements import detect, read_upload
 from lib.importing.zengin import era_date
+from lib.matching.actions import Line, match
 
 STATEMENTS = SAMPLES / "statements"
 
@@ -56,14 +58,61 @@ def test_zengin_without_line_breaks_and_a_cancelled_notice(db, collector):
     data = zengin(
         "01",
         notice("000201", "081127", 20_000, "ｻﾄｳ"),
+        notice("000202", "081127", 30_000, "ｻﾄｳ"),
         notice("000202", "081127", 30_000, "ｻﾄｳ", cancel=True),
         breaks=False,
     )
-    assert receipts(db, collector, data + b"\r\n", "nyukin-crlf.dat").imported == 1
+    first = receipts(db, collector, data + b"\r\n", "nyukin-crlf.dat")
+    # The bank's 取消 withdraws a notice in the same file: its receipt is reversed at once.
+    assert (first.imported, first.updated, first.rejected) == (2, 1, [])
     result = receipts(db, collector, data, "nyukin.dat")
-    # The bank's 取消 withdraws money announced before: an outflow, never a receipt.
-    assert (result.imported, result.duplicates, result.skipped_outflows) == (0, 1, 1)
-    assert [r["amount"] for r in stored(db)] == [20_000]
+    assert (result.imported, result.updated, result.duplicates) == (0, 0, 3)
+    assert [r["amount"] for r in live(db)] == [20_000]
+
+
+def live(db) -> list[dict]:
+    return list(db.query("SELECT * FROM receipts WHERE reversed_at IS NULL ORDER BY id"))
+
+
+def test_zengin_cancellation_in_a_later_file_reverses_the_receipt_and_reopens_its_invoice(
+    db, collector
+):
+    receipts(db, collector, zengin("01", notice("000301", "081127", 30_000, "ｻﾄｳ")), "a.txt")
+    rid = live(db)[0]["id"]
+    invoice = make_invoice(db, currency="JPY", amount=30_000, tax=0)
+    match(db, collector, rid, [Line(invoice, 30_000)])
+    later = zengin("01", notice("000301", "081127", 30_000, "ｻﾄｳ", cancel=True),
+                   notice("000302", "081128", 5_000, "ﾀﾅｶ"))  # fmt: skip
+    result = receipts(db, collector, later, "b.txt")
+    assert (result.imported, result.updated, result.rejected) == (1, 1, [])
+    assert any("reversed" in w and "open again" in w for w in result.warnings)
+    gone = db["receipts"].get(rid)
+    assert gone["reversed_by"] == collector.username and "取消" in gone["reversal_reason"]
+    assert not live_allocations(db, rid)
+    actions = [
+        r["action"]
+        for r in db.query(
+            "SELECT action FROM audit_log WHERE table_name = 'receipts' AND row_id = ?", [rid]
+        )
+    ]
+    assert "reverse" in actions
+
+
+def live_allocations(db, receipt_id: int) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT * FROM allocations WHERE receipt_id = ? AND reversed_at IS NULL", [receipt_id]
+        )
+    )
+
+
+def test_zengin_cancellation_of_an_unknown_notice_is_a_named_row_and_changes_nothing(db, collector):
+    data = zengin("01", notice("000401", "081127", 9_000, "ｻﾄｳ", cancel=True))
+    result = receipts(db, collector, data, "c.txt")
+    assert (result.imported, result.updated) == (0, 0)
+    (error,) = result.rejected
+    assert error.row == 3 and error.column == "Reversal" and "no receipt" in error.reason
+    assert stored(db) == []
 
 
 def test_zengin_movements_skip_withdrawals(db, collector):

@@ -359,6 +359,12 @@ def _store(
     result.import_id = import_id
     result.imported, result.updated = outcome.imported, outcome.updated
     result.duplicates = outcome.duplicates
+    if options.kind == "receipts" and outcome.updated:
+        n = outcome.updated
+        result.warnings.append(
+            f"{n:,} receipt{' is' if n == 1 else 's are'} reversed: the bank cancelled "
+            "the transfer (取消). Any invoice it paid is open again."
+        )
     found_by_store = name_store_errors(
         outcome.errors, found.sheet.rows, found.header_row, found.mapping, options.kind
     )

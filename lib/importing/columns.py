@@ -157,6 +157,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             "Fee",
             "fee fees processingfee processorfee mdr charges commission 手数料 決済手数料",
         ),
+        _f("reversal", "Reversal (取消)", "reversal reversed cancelled cancellation 取消区分 取消"),
         _f("dr_cr", "Dr/Cr", "drcr crdr debitcredit creditdebit transactiontype 入出金区分"),
         _f(
             "payer_name",

@@ -168,7 +168,7 @@ def receipts(cols: Columns) -> Builder:
     gross, fee = cols.money("gross", currency), cols.money("fee", currency)
     direction = cols.text("dr_cr")
     text = {name: cols.text(name) for name in ("payer_name", "memo", "reference", "account")}
-    channel = cols.text("channel")
+    channel, reversal = cols.text("channel"), cols.text("reversal")
     date_failed = {i for i, (name, _) in cols.failed.items() if name == "date"}
     no_money = [all(v is None for v in vals) for vals in zip(credit, debit, gross, strict=True)]
 
@@ -190,6 +190,7 @@ def receipts(cols: Columns) -> Builder:
             fee=fee_paid if gross[i] or fee[i] else 0,
             account=record["account"] or ctx.account,
             channel=_channel(channel[i], ctx.channel),
+            reverses=_flagged(reversal[i]),
         )
         return record
 
@@ -210,6 +211,10 @@ def _received(
             raise Skip("outflow")
         raise Bad("amount", "no amount received on this line")
     return abs(credit)
+
+
+def _flagged(raw: str | None) -> bool:
+    return bool(raw) and raw.strip().lower() not in ("0", "no", "n", "false", "-")
 
 
 def _channel(raw: str | None, default: str) -> str:

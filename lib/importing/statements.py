@@ -23,7 +23,7 @@ from lib.importing.reader import WORKBOOK_MAGIC, FileError, Sheet, read_sheet
 from lib.importing.zengin import is_zengin, read_zengin
 
 HEADER = ["Date", "Value Date", "Credit", "Debit", "Payer", "Narration", "Reference", "Currency",
-          "Account"]  # fmt: skip
+          "Account", "Reversal"]  # fmt: skip
 _NO_REFERENCE = {"", "NONREF", "NOTPROVIDED", "NONE", "EREF"}
 
 
@@ -39,13 +39,14 @@ class Entry:
     memo: str | None = None
     reference: str | None = None
     account: str | None = None
+    reverses: bool = False  # the bank cancels the earlier credit this entry repeats
 
     def row(self) -> list[object]:
         credit = _plain(self.amount) if self.amount >= 0 else None
         debit = _plain(-self.amount) if self.amount < 0 else None
         reference = self.reference if (self.reference or "").upper() not in _NO_REFERENCE else None
         return [self.date, self.value_date, credit, debit, self.payer, self.memo, reference,
-                self.currency, self.account]  # fmt: skip
+                self.currency, self.account, "取消" if self.reverses else None]  # fmt: skip
 
 
 def _plain(amount: Decimal) -> str:

@@ -17,6 +17,7 @@ from lib import audit
 from lib.auth import Actor, require
 from lib.bulk import chunks
 from lib.db import insert_many
+from lib.importing.reversals import apply_reversals
 from lib.importing.rows import RowError
 from lib.money import format_money
 
@@ -427,8 +428,11 @@ def _usable_ref(rec: dict) -> str | None:
 def store_receipts(
     db: Database, actor: Actor, records: list[dict], import_id: int, now: str
 ) -> Outcome:
-    """Insert receipts not seen before; a line already imported (any file) is a duplicate."""
+    """Insert receipts not seen before; a line already imported (any file) is a duplicate.
+    A line that cancels an earlier credit (取消) reverses that credit's receipt instead."""
     require(actor, "import")
+    cancels = [r for r in records if r.get("reverses")]
+    records = [r for r in records if not r.get("reverses")]
     out = Outcome()
     keys = receipt_keys(records)
     existing = lookup(db, "receipts", "fingerprint", keys, "fingerprint")
@@ -463,4 +467,10 @@ def store_receipts(
         rows,
     )
     out.imported = len(rows)
+    if cancels:
+        # Each is keyed as its original notice was: on its own, so its reference is usable.
+        originals = [receipt_keys([rec])[0] for rec in cancels]
+        done, seen, errors = apply_reversals(db, actor, cancels, originals, now)
+        out.updated, out.duplicates = done, out.duplicates + seen
+        out.errors.extend(errors)
     return out

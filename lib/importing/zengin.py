@@ -2,7 +2,8 @@
 
 Two kinds carry money received: 振込入金通知 (kind 01, a notice per incoming transfer) and
 入出金取引明細 (kind 03, every movement on the account; withdrawals become debits, which the
-import skips as outflows). Transfer and debit *requests* (総合振込 21, 給与 11, 賞与 12,
+import skips as outflows). A notice marked 取消 cancels the receipt of the notice it repeats
+(:mod:`lib.importing.reversals`). Transfer and debit *requests* (総合振込 21, 給与 11, 賞与 12,
 口座振替 91) list payments the company makes, so they are refused with a message saying what
 to ask the bank for instead. Dates are YYMMDD in the Japanese era (令和, or 平成 before it).
 """
@@ -97,9 +98,8 @@ def _entry(line: bytes, layout: dict[str, tuple[int, int]], account: str | None)
     amount = int(amount_text)
     memo = [_text(line, layout[k]) for k in ("memo", "edi") if k in layout]
     outgoing = _text(line, layout["in_out"]) == "2" if "in_out" in layout else False
-    if "cancel" in layout and _text(line, layout["cancel"]) == "1":
-        outgoing = True  # 取消: the bank withdrew an earlier notice
-        memo.insert(0, "取消 (the bank cancelled this notice)")
+    # 取消: the bank withdraws a notice it sent; the record repeats the notice it cancels.
+    cancels = "cancel" in layout and _text(line, layout["cancel"]) == "1"
     bank = " ".join(p for p in (_text(line, layout["bank"]), _text(line, layout["branch"])) if p)
     if bank:
         memo.append(f"from {bank}")
@@ -115,6 +115,7 @@ def _entry(line: bytes, layout: dict[str, tuple[int, int]], account: str | None)
         # 照会番号 counts up and starts again, so the day it was booked makes it unique.
         "reference": f"{booked}:{ref}" if ref.strip("0") else None,
         "account": account,
+        "reverses": cancels,
     }
 
 
