@@ -44,10 +44,7 @@ def _reason(rec: dict) -> str:
 
 def _not_found(rec: dict) -> str:
     what = f"reference {rec['reference']}" if rec.get("reference") else "this transfer"
-    return (
-        f"取消: the bank cancelled {what}, but Kaishu holds no receipt for it; nothing changed. "
-        "Check that the statement with the original notice was imported"
-    )
+    return f"取消 of {what}: no receipt for it in Kaishu, so nothing changed"
 
 
 def _reverse(db: Database, actor: Actor, receipt: dict, reason: str, now: str) -> None:
