@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statement_files import MT940_INR, movement, notice, zengin
 
-from lib.importing import FileError, ImportOptions, import_file
+from lib.importing import FileError, ImportOptions, check_file, import_file
 from lib.importing.statements import detect, read_upload
 from lib.importing.zengin import era_date
 from lib.matching.actions import Line, match
@@ -83,6 +83,9 @@ def test_zengin_cancellation_in_a_later_file_reverses_the_receipt_and_reopens_it
     match(db, collector, rid, [Line(invoice, 30_000)])
     later = zengin("01", notice("000301", "081127", 30_000, "ｻﾄｳ", cancel=True),
                    notice("000302", "081128", 5_000, "ﾀﾅｶ"))  # fmt: skip
+    check = check_file(db, later, "b.txt", ImportOptions(kind="receipts"), collector)
+    assert check.updated == 1 and any("will be reversed" in w for w in check.warnings)
+    assert live_allocations(db, rid)  # a check changes nothing
     result = receipts(db, collector, later, "b.txt")
     assert (result.imported, result.updated, result.rejected) == (1, 1, [])
     assert any("reversed" in w and "open again" in w for w in result.warnings)

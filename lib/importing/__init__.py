@@ -360,10 +360,11 @@ def _store(
     result.imported, result.updated = outcome.imported, outcome.updated
     result.duplicates = outcome.duplicates
     if options.kind == "receipts" and outcome.updated:
-        n = outcome.updated
+        n, checking = outcome.updated, sha == "check"  # a check's writes are rolled back
+        verb = "will be" if checking else ("is" if n == 1 else "are")
         result.warnings.append(
-            f"{n:,} receipt{' is' if n == 1 else 's are'} reversed: the bank cancelled "
-            "the transfer (取消). Any invoice it paid is open again."
+            f"{n:,} receipt{'' if n == 1 else 's'} {verb} reversed: the bank cancelled the "
+            f"transfer (取消). Any invoice it paid {'will be' if checking else 'is'} open again."
         )
     found_by_store = name_store_errors(
         outcome.errors, found.sheet.rows, found.header_row, found.mapping, options.kind
