@@ -20,22 +20,29 @@ COLUMN = "reversal"  # the field; the error is named by its header
 
 
 def apply_reversals(
-    db: Database, actor: Actor, records: list[dict], keys: list[str], now: str
+    db: Database, actor: Actor, records: list[dict], originals: list[dict | None], now: str
 ) -> tuple[int, int, list[RowError]]:
-    """Reverse the receipt each cancelling record (with the key its original had) names;
-    returns (reversed, already reversed, rows naming no receipt in Kaishu)."""
+    """Reverse, for each cancelling record, the receipt of its original notice (None when
+    Kaishu holds none); returns (reversed, already reversed, rows naming no receipt)."""
     require(actor, "import")
-    reversed_, seen, errors = 0, 0, []
-    for rec, key in zip(records, keys, strict=True):
-        receipt = next(db.query("SELECT * FROM receipts WHERE fingerprint = ?", [key]), None)
+    done, seen, errors = 0, 0, []
+    for rec, receipt in zip(records, originals, strict=True):
         if receipt is None:
             errors.append(RowError(rec["source_row"], COLUMN, _not_found(rec)))
         elif receipt["reversed_at"]:
             seen += 1
         else:
             _reverse(db, actor, receipt, _reason(rec), now)
-            reversed_ += 1
-    return reversed_, seen, errors
+            done += 1
+    return done, seen, errors
+
+
+def stale_suggestions(db: Database, receipt_ids: list[int]) -> None:
+    """Retire the open match suggestions of receipts that are reversed: no one may accept them."""
+    db.conn.executemany(
+        "UPDATE match_suggestions SET status = 'stale' WHERE receipt_id = ? AND status = 'open'",
+        [(i,) for i in receipt_ids],
+    )
 
 
 def _reason(rec: dict) -> str:
@@ -59,6 +66,7 @@ def _reverse(db: Database, actor: Actor, receipt: dict, reason: str, now: str) -
         unmatch(db, actor, receipt["id"], reason)
     change = {"reversed_at": now, "reversed_by": actor.username, "reversal_reason": reason}
     db["receipts"].update(receipt["id"], change)
+    stale_suggestions(db, [receipt["id"]])
     audit.record(
         db, actor, "receipts", receipt["id"], "reverse", receipt, change, receipt["client_id"]
     )

@@ -470,7 +470,9 @@ def store_receipts(
     if cancels:
         # Each is keyed as its original notice was: on its own, so its reference is usable.
         originals = [receipt_keys([rec])[0] for rec in cancels]
-        done, seen, errors = apply_reversals(db, actor, cancels, originals, now)
+        found = lookup(db, "receipts", "fingerprint", originals)
+        receipts = [found.get(key) for key in originals]
+        done, seen, errors = apply_reversals(db, actor, cancels, receipts, now)
         out.updated, out.duplicates = done, out.duplicates + seen
         out.errors.extend(errors)
     return out

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from lib import audit
 from lib.auth import Actor, PermissionDenied, require
 from lib.db import transaction, utc_now
+from lib.importing.reversals import stale_suggestions
 
 MAX_NAMED = 5  # rows in use named in the message; the rest are counted
 
@@ -231,10 +232,7 @@ def _apply(db: Database, actor: Actor, plan: UndoPlan, reason: str) -> None:
     _mark(db, actor, plan, "receipts", plan.receipts, "reverse", note,
           f"{REVERSED}, fingerprint = fingerprint || ':undone:' || id",
           (now, who, note))  # fmt: skip
-    db.conn.executemany(
-        "UPDATE match_suggestions SET status = 'stale' WHERE receipt_id = ? AND status = 'open'",
-        [(i,) for i in plan.receipts],
-    )
+    stale_suggestions(db, plan.receipts)
     _mark(db, actor, plan, "deductions", plan.credit_notes, "reverse", note,
           f"{REVERSED}, source_document = source_document || ':undone:' || id",
           (now, who, note))  # fmt: skip
