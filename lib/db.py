@@ -1128,3 +1128,15 @@ def m011_settled_on_invoices(db: Database) -> None:
         " (client_id, currency, due_date, invoice_date, amount, settled, voided_at)"
         " WHERE voided_at IS NULL AND amount > settled"
     )
+
+
+@migrations()
+def m012_reversal_lines(db: Database) -> None:
+    """A receipt that a statement line reverses (取消, MT940 RC, camt.053 RvslInd) keeps that
+    line's key, so the same line in a later file is seen as already applied, even when it was
+    matched to its receipt by amount and payer rather than by the receipt's own key."""
+    db.execute("ALTER TABLE receipts ADD COLUMN reversal_key TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX receipts_reversal_key ON receipts (reversal_key)"
+        " WHERE reversal_key IS NOT NULL"
+    )

@@ -53,3 +53,28 @@ MT940_INR = b"""{1:F01HDFCINBBAXXX0000000000}{4:
 :86:NEFT CHARGES
 :62F:C261130INR1483067,89
 -}"""
+
+
+def mt940(*lines: str, account: str = "50200012345678") -> bytes:
+    """An MT940 in rupees holding the given :61: lines, each with its :86: narration."""
+    body = "\n".join(f":61:{line}\n:86:{note}" for line, note in lines)
+    return (
+        f"{{1:F01HDFCINBBAXXX0000000000}}{{4:\n:20:STMT20261130\n:25:{account}\n:28C:00330/001\n"
+        f":60F:C261101INR1000,00\n{body}\n:62F:C261130INR1000,00\n-}}"
+    ).encode()
+
+
+def camt(*entries: tuple[str, str, str, str, bool], payer: str = "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ") -> bytes:
+    """A camt.053 in yen: each entry is (reference, amount, CRDT or DBIT, booked on, reversal)."""
+    body = "".join(
+        f'<Ntry><Amt Ccy="JPY">{amount}</Amt><CdtDbtInd>{mark}</CdtDbtInd>'
+        + ("<RvslInd>true</RvslInd>" if reversal else "")
+        + f"<BookgDt><Dt>{day}</Dt></BookgDt><AcctSvcrRef>{ref}</AcctSvcrRef><NtryDtls><TxDtls>"
+        f"<RltdPties><Dbtr><Nm>{payer}</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry>"
+        for ref, amount, mark, day, reversal in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:'
+        'camt.053.001.08"><BkToCstmrStmt><Stmt><Acct><Id><Othr><Id>0011234567</Id></Othr></Id>'
+        f"<Ccy>JPY</Ccy></Acct>{body}</Stmt></BkToCstmrStmt></Document>"
+    ).encode()

@@ -362,9 +362,10 @@ def _store(
     if options.kind == "receipts" and outcome.updated:
         n, checking = outcome.updated, sha == "check"  # a check's writes are rolled back
         verb = "will be" if checking else ("is" if n == 1 else "are")
+        still = "will be" if checking else "is"
         result.warnings.append(
-            f"{n:,} receipt{'' if n == 1 else 's'} {verb} reversed: the bank cancelled the "
-            f"transfer (取消). Any invoice it paid {'will be' if checking else 'is'} open again."
+            f"{n:,} receipt{'' if n == 1 else 's'} {verb} reversed: the bank took the credit back"
+            f" (取消 or reversal). Any invoice it paid {still} open again."
         )
     found_by_store = name_store_errors(
         outcome.errors, found.sheet.rows, found.header_row, found.mapping, options.kind

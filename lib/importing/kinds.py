@@ -190,7 +190,7 @@ def receipts(cols: Columns) -> Builder:
             fee=fee_paid if gross[i] or fee[i] else 0,
             account=record["account"] or ctx.account,
             channel=_channel(channel[i], ctx.channel),
-            reverses=_flagged(reversal[i]),
+            reversal=reversal[i] if _flagged(reversal[i]) else None,
         )
         return record
 

@@ -1,40 +1,85 @@
-"""Statement lines that cancel an earlier credit: the Zengin 取消 notice.
+"""Statement lines that take back an earlier credit: the Zengin 取消 notice, the MT940 reversal
+of a credit (RC) and the camt.053 debit marked RvslInd.
 
-A bank that withdraws a 振込入金通知 sends the notice again marked 取消. The money never
-arrived, so the receipt of the original notice is reversed (never deleted), with the reason and
-an audit entry; any allocation or deduction it had is reversed first, so its invoices are open
-again. The line is found by the key the original notice had, so a cancellation in the same file
-as its notice, or in a later file, both work, and seeing it again changes nothing. A receipt the
-import reverses counts as an update: that import can no longer be undone whole.
+The money never stayed, so the receipt of the original credit is reversed (never deleted), with
+the reason and an audit entry; any allocation or deduction it had is reversed first, so its
+invoices are open again. A 取消 repeats its notice, so it finds the notice's receipt by that
+receipt's own key. The others carry a new bank reference, so they find it by what a collector
+would compare: the same account, currency and amount, booked up to ``WINDOW_DAYS`` before, from
+the same payer when both name one. Only a single such receipt is reversed; none, or several,
+leave everything as it was and name the line. The line's key is kept on the receipt, so the same
+line in a later file changes nothing. A receipt the import reverses counts as an update: that
+import can no longer be undone whole.
 """
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from sqlite_utils import Database
 
 from lib import audit
 from lib.auth import Actor, require
 from lib.importing.rows import RowError
+from lib.kana import normalise_name
+from lib.money import format_money
 
 COLUMN = "reversal"  # the field; the error is named by its header
+WINDOW_DAYS = 10  # banks return a credit within days; a month-old receipt is another payment
+_LABELS = {"RC": "reversal of a credit (RC)", "RvslInd": "reversal of a credit"}
 
 
 def apply_reversals(
-    db: Database, actor: Actor, records: list[dict], originals: list[dict | None], now: str
+    db: Database,
+    actor: Actor,
+    records: list[dict],
+    originals: list[dict | None],
+    applied: list[bool],
+    line_keys: list[str],
+    now: str,
 ) -> tuple[int, int, list[RowError]]:
-    """Reverse, for each cancelling record, the receipt of its original notice (None when
-    Kaishu holds none); returns (reversed, already reversed, rows naming no receipt)."""
+    """Reverse, for each reversing line, the receipt of the credit it takes back: ``originals``
+    holds the receipt found by its own key (None: look by amount and payer), ``applied`` whether
+    the line was seen before. Returns (reversed, already reversed, rows naming no receipt)."""
     require(actor, "import")
     done, seen, errors = 0, 0, []
-    for rec, receipt in zip(records, originals, strict=True):
-        if receipt is None:
-            errors.append(RowError(rec["source_row"], COLUMN, _not_found(rec)))
-        elif receipt["reversed_at"]:
+    for rec, receipt, was_applied, key in zip(records, originals, applied, line_keys, strict=True):
+        if was_applied or (receipt is not None and receipt["reversed_at"]):
             seen += 1
-        else:
-            _reverse(db, actor, receipt, _reason(rec), now)
-            done += 1
+            continue
+        if receipt is None:
+            receipt, problem = by_content(db, rec)
+            if problem:
+                errors.append(RowError(rec["source_row"], COLUMN, problem))
+                continue
+        _reverse(db, actor, receipt, _reason(rec), key, now)
+        done += 1
     return done, seen, errors
+
+
+def by_content(db: Database, rec: dict) -> tuple[dict, None] | tuple[None, str]:
+    """The one live receipt a reversing line takes back, found by account, currency, amount,
+    date and payer; or None and the reason no single receipt could be chosen."""
+    since = (date.fromisoformat(rec["date"]) - timedelta(days=WINDOW_DAYS)).isoformat()
+    found = db.execute_returning_dicts(
+        "SELECT * FROM receipts WHERE reversed_at IS NULL AND account = ? AND currency = ?"
+        " AND amount = ? AND receipt_date BETWEEN ? AND ? ORDER BY receipt_date, id",
+        [rec["account"], rec["currency"], rec["amount"], since, rec["date"]],
+    )
+    payer = normalise_name(rec["payer_name"] or "")
+    same = [r for r in found if not (payer and r["payer_name"]) or _payer(r) == payer]
+    if len(same) == 1:
+        return same[0], None
+    what = f"{_label(rec)} of {format_money(rec['amount'], rec['currency'])}"
+    if rec.get("reference"):
+        what += f" (reference {rec['reference']})"
+    if not same:
+        return None, f"{what}: no receipt for it in Kaishu, so nothing changed"
+    refs = ", ".join(r["reference"] or f"row {r['source_row']}" for r in same[:3])
+    return None, (
+        f"{what}: {len(same)} receipts could be the one it takes back ({refs}), so nothing"
+        " changed; unmatch the right one by hand"
+    )
 
 
 def stale_suggestions(db: Database, receipt_ids: list[int]) -> None:
@@ -45,16 +90,22 @@ def stale_suggestions(db: Database, receipt_ids: list[int]) -> None:
     )
 
 
+def _payer(receipt: dict) -> str:
+    return normalise_name(receipt["payer_name"] or "")
+
+
+def _label(rec: dict) -> str:
+    mark = rec.get("reversal") or ""
+    return "取消" if "取消" in mark else _LABELS.get(mark, "reversal")
+
+
 def _reason(rec: dict) -> str:
-    return f"取消: the bank cancelled this transfer (statement row {rec['source_row']})"
+    return f"{_label(rec)}: the bank took this credit back (statement row {rec['source_row']})"
 
 
-def _not_found(rec: dict) -> str:
-    what = f"reference {rec['reference']}" if rec.get("reference") else "this transfer"
-    return f"取消 of {what}: no receipt for it in Kaishu, so nothing changed"
-
-
-def _reverse(db: Database, actor: Actor, receipt: dict, reason: str, now: str) -> None:
+def _reverse(
+    db: Database, actor: Actor, receipt: dict, reason: str, line_key: str, now: str
+) -> None:
     from lib.matching.actions import unmatch  # matching imports the importer's modules
 
     applied = db.execute(
@@ -64,7 +115,8 @@ def _reverse(db: Database, actor: Actor, receipt: dict, reason: str, now: str) -
     ).fetchone()
     if applied:
         unmatch(db, actor, receipt["id"], reason)
-    change = {"reversed_at": now, "reversed_by": actor.username, "reversal_reason": reason}
+    change = {"reversed_at": now, "reversed_by": actor.username, "reversal_reason": reason,
+              "reversal_key": line_key}  # fmt: skip
     db["receipts"].update(receipt["id"], change)
     stale_suggestions(db, [receipt["id"]])
     audit.record(

@@ -4,7 +4,9 @@ Zengin (全銀) 振込入金通知 and 入出金取引明細 files.
 Each is turned into the table a statement spreadsheet gives: a title row, then a header row of
 ordinary statement headings and one row per entry. The receipts import then checks the rows,
 skips the outflows and keys the receipts exactly as it does for a CSV or Excel statement, so
-there is one set of rules for every statement, whatever its format.
+there is one set of rules for every statement, whatever its format. An entry by which the bank
+takes a credit back (MT940 RC, a camt.053 debit marked RvslInd, a Zengin 取消) carries that
+mark in the Reversal column, so the import reverses the credit's receipt instead.
 """
 
 from __future__ import annotations
@@ -39,14 +41,15 @@ class Entry:
     memo: str | None = None
     reference: str | None = None
     account: str | None = None
-    reverses: bool = False  # the bank cancels the earlier credit this entry repeats
+    # The bank's mark when the entry takes back an earlier credit: 取消, RC (MT940), RvslInd.
+    reversal: str | None = None
 
     def row(self) -> list[object]:
         credit = _plain(self.amount) if self.amount >= 0 else None
         debit = _plain(-self.amount) if self.amount < 0 else None
         reference = self.reference if (self.reference or "").upper() not in _NO_REFERENCE else None
         return [self.date, self.value_date, credit, debit, self.payer, self.memo, reference,
-                self.currency, self.account, "取消" if self.reverses else None]  # fmt: skip
+                self.currency, self.account, self.reversal]  # fmt: skip
 
 
 def _plain(amount: Decimal) -> str:
@@ -124,19 +127,28 @@ def _mt940_statement(text: str) -> list[Entry]:
         details = " ".join(" ".join(str(p).split()) for p in parts if p)
         # :61: gives the value date first, then the day it was booked (MMDD) when it differs.
         booked = info.get("entry_date") or info["date"]
+        mark = str(info.get("status") or "").upper()
         entries.append(
             Entry(
                 date=booked.isoformat(),
-                amount=Decimal(str(amount.amount)),
+                amount=_signed(Decimal(str(amount.amount)), mark),
                 currency=info.get("currency") or amount.currency,
                 value_date=info["date"].isoformat(),
                 payer=info.get("applicant_name") or _sepa_name(details),
                 memo=details or None,
                 reference=info.get("bank_reference") or info.get("customer_reference"),
                 account=account,
+                reversal="RC" if mark == "RC" else None,
             )
         )
     return entries
+
+
+def _signed(amount: Decimal, mark: str) -> Decimal:
+    """The amount of a :61: line with its debit/credit mark. A reversal of a credit (RC) takes
+    back money received, so it stays the credit's amount and reverses that credit's receipt;
+    a reversal of a debit (RD) is money back in. mt940 itself negates only a plain D."""
+    return -abs(amount) if mark == "D" else abs(amount)
 
 
 def _decode(data: bytes, fallback: str) -> str:
@@ -171,7 +183,11 @@ def _camt_entry(entry: Element, account: str | None, currency: str | None) -> En
         amount = Decimal(amount_el.text.strip())
     except InvalidOperation:
         raise FileError(f"entry amount {amount_el.text.strip()!r} is not a number") from None
-    if _text(entry, "CdtDbtInd") == "DBIT":
+    # A DBIT marked as a reversal takes back an earlier credit: it reverses that credit's
+    # receipt, for the credit's amount (ISO 20022 RvslInd); any other DBIT is money out.
+    reverses_credit = (_text(entry, "RvslInd") or "").lower() in ("true", "1")
+    debit = _text(entry, "CdtDbtInd") == "DBIT"
+    if debit and not reverses_credit:
         amount = -amount
     booked = _text(entry, "BookgDt/Dt") or (_text(entry, "BookgDt/DtTm") or "")[:10]
     valued = _text(entry, "ValDt/Dt") or (_text(entry, "ValDt/DtTm") or "")[:10] or None
@@ -194,6 +210,7 @@ def _camt_entry(entry: Element, account: str | None, currency: str | None) -> En
         memo=memo,
         reference=reference,
         account=account,
+        reversal="RvslInd" if debit and reverses_credit else None,
     )
 
 

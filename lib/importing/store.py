@@ -409,6 +409,20 @@ def receipt_keys(records: list[dict]) -> list[str]:
     return keys
 
 
+def _reverse_cancelled(
+    db: Database, actor: Actor, cancels: list[dict], now: str
+) -> tuple[int, int, list[RowError]]:
+    # A Zengin 取消 repeats its notice, so keyed on its own (its reference then usable) it finds
+    # the notice's receipt; the others are found by amount and payer (reversals.by_content).
+    own = [receipt_keys([rec])[0] for rec in cancels]
+    found = lookup(db, "receipts", "fingerprint", own)
+    lines = ["reversal|" + key for key in receipt_keys(cancels)]
+    applied = lookup(db, "receipts", "reversal_key", lines, "reversal_key")
+    return apply_reversals(
+        db, actor, cancels, [found.get(k) for k in own], [k in applied for k in lines], lines, now
+    )
+
+
 def _repeats(refs: list[str | None]) -> set[str]:
     counts: dict[str, int] = {}
     for ref in refs:
@@ -429,10 +443,11 @@ def store_receipts(
     db: Database, actor: Actor, records: list[dict], import_id: int, now: str
 ) -> Outcome:
     """Insert receipts not seen before; a line already imported (any file) is a duplicate.
-    A line that cancels an earlier credit (取消) reverses that credit's receipt instead."""
+    A line that takes an earlier credit back (取消, RC, RvslInd) reverses that credit's receipt
+    instead (:mod:`lib.importing.reversals`)."""
     require(actor, "import")
-    cancels = [r for r in records if r.get("reverses")]
-    records = [r for r in records if not r.get("reverses")]
+    cancels = [r for r in records if r.get("reversal")]
+    records = [r for r in records if not r.get("reversal")]
     out = Outcome()
     keys = receipt_keys(records)
     existing = lookup(db, "receipts", "fingerprint", keys, "fingerprint")
@@ -468,11 +483,7 @@ def store_receipts(
     )
     out.imported = len(rows)
     if cancels:
-        # Each is keyed as its original notice was: on its own, so its reference is usable.
-        originals = [receipt_keys([rec])[0] for rec in cancels]
-        found = lookup(db, "receipts", "fingerprint", originals)
-        receipts = [found.get(key) for key in originals]
-        done, seen, errors = apply_reversals(db, actor, cancels, receipts, now)
+        done, seen, errors = _reverse_cancelled(db, actor, cancels, now)
         out.updated, out.duplicates = done, out.duplicates + seen
         out.errors.extend(errors)
     return out

@@ -115,7 +115,7 @@ def _entry(line: bytes, layout: dict[str, tuple[int, int]], account: str | None)
         # 照会番号 counts up and starts again, so the day it was booked makes it unique.
         "reference": f"{booked}:{ref}" if ref.strip("0") else None,
         "account": account,
-        "reverses": cancels,
+        "reversal": "取消" if cancels else None,
     }
 
 

@@ -151,7 +151,7 @@ def _dry_run(me: Actor, data: bytes, name: str, options: ImportOptions) -> None:
         return
     parts = [f"{check.imported:,} new row{'' if check.imported == 1 else 's'}"]
     if check.updated:
-        verb = "to reverse (取消)" if check.kind == "receipts" else "to update"
+        verb = "to reverse (taken back by the bank)" if check.kind == "receipts" else "to update"
         parts.append(f"{check.updated:,} {verb}")
     if check.duplicates:
         parts.append(f"{check.duplicates:,} already there")
