@@ -41,7 +41,7 @@ def test_a_credit_returned_in_the_same_statement_leaves_no_receipt(db, collector
     assert (result.imported, result.updated, result.rejected) == (1, 1, [])
     assert live(db) == []
     gone = db.execute("SELECT reversal_reason FROM receipts").fetchone()[0]
-    assert gone.startswith("reversal of a credit (RC)")
+    assert gone.startswith("Reversal (RC): the bank took this credit back")
     again = receipts(db, collector, mt940(CREDIT, RETURNED), "hdfc-again.sta")
     assert (again.imported, again.updated, again.duplicates, again.rejected) == (0, 0, 2, [])
 
@@ -66,7 +66,7 @@ def test_a_return_that_could_be_either_of_two_receipts_changes_nothing(db, colle
     result = receipts(db, collector, mt940(CREDIT, twin, RETURNED), "hdfc.sta")
     assert (result.imported, result.updated) == (2, 0)
     (error,) = result.rejected
-    assert error.column == "Reversal" and "2 receipts could be the one" in error.reason
+    assert error.column == "Reversal" and "fits 2 receipts" in error.reason
     assert "HDFC00201, HDFC00202" in error.reason and "₹1,50,000.00" in error.reason
     assert len(live(db)) == 2
 

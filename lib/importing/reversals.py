@@ -26,7 +26,7 @@ from lib.money import format_money
 
 COLUMN = "reversal"  # the field; the error is named by its header
 WINDOW_DAYS = 10  # banks return a credit within days; a month-old receipt is another payment
-_LABELS = {"RC": "reversal of a credit (RC)", "RvslInd": "reversal of a credit"}
+_LABELS = {"RC": "Reversal (RC)"}
 
 
 def apply_reversals(
@@ -71,14 +71,13 @@ def by_content(db: Database, rec: dict) -> tuple[dict, None] | tuple[None, str]:
     if len(same) == 1:
         return same[0], None
     what = f"{_label(rec)} of {format_money(rec['amount'], rec['currency'])}"
-    if rec.get("reference"):
-        what += f" (reference {rec['reference']})"
     if not same:
-        return None, f"{what}: no receipt for it in Kaishu, so nothing changed"
+        ref = f" ({rec['reference']})" if rec.get("reference") else ""
+        return None, f"{what}{ref}: no receipt for it in Kaishu, so nothing changed"
     refs = ", ".join(r["reference"] or f"row {r['source_row']}" for r in same[:3])
     return None, (
-        f"{what}: {len(same)} receipts could be the one it takes back ({refs}), so nothing"
-        " changed; unmatch the right one by hand"
+        f"{what} fits {len(same)} receipts ({refs}): nothing changed; ask the bank which"
+        " credit it took back"
     )
 
 
@@ -96,7 +95,7 @@ def _payer(receipt: dict) -> str:
 
 def _label(rec: dict) -> str:
     mark = rec.get("reversal") or ""
-    return "取消" if "取消" in mark else _LABELS.get(mark, "reversal")
+    return "取消" if "取消" in mark else _LABELS.get(mark, "Reversal")
 
 
 def _reason(rec: dict) -> str:
