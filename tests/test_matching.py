@@ -21,6 +21,7 @@ from lib.matching import (
     auto_match,
     match,
     queries,
+    reverse_receipt,
     unmatch,
 )
 from lib.matching.text import mentions, read_line
@@ -288,6 +289,29 @@ def test_unmatch_restores_both_sides_exactly_and_is_audited(db, collector, yamad
     assert db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'reverse'").fetchone()[0] == 2
 
 
+def test_a_receipt_the_bank_took_back_is_reversed_by_hand_and_its_invoice_reopens(
+    db, collector, yamada
+):
+    jpy_invoice(db, yamada, "R-1", 110000)
+    receipt = jpy_receipt(db, 109560)
+    run(db, collector)
+    with pytest.raises(MatchError, match="say why"):
+        reverse_receipt(db, collector, receipt, "  ")
+    reverse_receipt(db, collector, receipt, "RC on the 14 Nov statement")
+    gone = db["receipts"].get(receipt)
+    assert gone["reversed_by"] == collector.username
+    assert gone["reversal_reason"] == "reversed by hand: RC on the 14 Nov statement"
+    assert applied(db, receipt) == [] and deducted(db, receipt) == []
+    assert db.execute("SELECT settled FROM invoice_settled").fetchone()[0] == 0
+    assert receipt not in [r["id"] for r in queries.suspense(db, AS_OF)]
+    with pytest.raises(MatchError, match="reversed"):
+        reverse_receipt(db, collector, receipt, "again")
+    actions = db.execute(
+        "SELECT action FROM audit_log WHERE table_name = 'receipts' AND row_id = ?", [receipt]
+    ).fetchall()
+    assert ("reverse",) in actions
+
+
 def test_suggestion_accepted_and_put_on_account(db, collector, yamada):
     jpy_invoice(db, yamada, "Q-1", 10000)
     jpy_invoice(db, yamada, "Q-2", 20000)
@@ -308,6 +332,9 @@ def test_interns_may_not_match(db, intern, yamada):
         run(db, intern)
     with pytest.raises(PermissionError):
         unmatch(db, intern, receipt, "no")
+    with pytest.raises(PermissionError):
+        reverse_receipt(db, intern, receipt, "the bank took it back")
+    assert db["receipts"].get(receipt)["reversed_at"] is None
 
 
 def test_running_twice_or_side_by_side_never_applies_twice(tmp_path, collector):

@@ -162,6 +162,27 @@ def test_suspense_item_put_on_a_clients_account(ledger):
     assert db.execute("SELECT payer_name FROM client_aliases").fetchone()[0] == "ﾀﾞﾚｶ ﾀﾛｳ"
 
 
+def test_a_suspense_receipt_the_bank_took_back_is_reversed(ledger):
+    path, ids = ledger
+    at = open_app("asha", PAGE)
+    button(at, "Run auto-match").click().run()
+    at = open_app("asha", PAGE, query={"section": "suspense"})
+    at.session_state["suspense"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert button(at, "Reverse this receipt").disabled  # not without a reason
+    at.text_input(key="suspense_reverse_why").input("RC on the 14 Nov statement").run()
+    button(at, "Reverse this receipt").click().run()
+    assert not at.exception
+    assert any("Receipt reversed" in s.value for s in at.success)
+    row = (
+        connect(path)
+        .execute("SELECT reversed_by, reversal_reason FROM receipts WHERE id = ?", [ids["lost"]])
+        .fetchone()
+    )
+    assert tuple(row) == ("asha", "reversed by hand: RC on the 14 Nov statement")
+    assert next(m for m in at.metric if m.label == "In suspense").value == "0"
+
+
 def test_interns_see_the_queue_but_cannot_match(ledger):
     at = open_app("ravi", PAGE)
     assert not [b for b in at.button if b.label == "Run auto-match"]

@@ -52,7 +52,7 @@ def apply_reversals(
             if problem:
                 errors.append(RowError(rec["source_row"], COLUMN, problem))
                 continue
-        _reverse(db, actor, receipt, _reason(rec), key, now)
+        reverse(db, actor, receipt, _reason(rec), now, key)
         done += 1
     return done, seen, errors
 
@@ -76,8 +76,8 @@ def by_content(db: Database, rec: dict) -> tuple[dict, None] | tuple[None, str]:
         return None, f"{what}{ref}: no receipt for it in Kaishu, so nothing changed"
     refs = ", ".join(r["reference"] or f"row {r['source_row']}" for r in same[:3])
     return None, (
-        f"{what} fits {len(same)} receipts ({refs}): nothing changed; ask the bank which"
-        " credit it took back"
+        f"{what} fits {len(same)} receipts ({refs}): nothing changed; ask the bank which one,"
+        " then reverse it under Matching › Suspense"
     )
 
 
@@ -102,11 +102,16 @@ def _reason(rec: dict) -> str:
     return f"{_label(rec)}: the bank took this credit back (statement row {rec['source_row']})"
 
 
-def _reverse(
-    db: Database, actor: Actor, receipt: dict, reason: str, line_key: str, now: str
+def reverse(
+    db: Database, actor: Actor, receipt: dict, reason: str, now: str, line_key: str | None = None
 ) -> None:
+    """Reverse one receipt inside the caller's transaction: its allocations and deductions
+    first (so its invoices are open again), then the receipt itself, with the reason, its
+    open suggestions retired and an audit entry. ``line_key`` names the statement line that
+    took the credit back, when there is one."""
     from lib.matching.actions import unmatch  # matching imports the importer's modules
 
+    require(actor, "match")  # whoever may unmatch: a reversal reopens the invoices it paid
     applied = db.execute(
         "SELECT 1 FROM allocations WHERE receipt_id = :id AND reversed_at IS NULL UNION ALL"
         " SELECT 1 FROM deductions WHERE receipt_id = :id AND reversed_at IS NULL LIMIT 1",

@@ -5,7 +5,7 @@ suggest where it is not, and keep the rest in suspense with a reason.
   :mod:`~lib.matching.equal`: reading statement lines, payer names, deductions and groups.
 - :mod:`lib.matching.engine`: the decision for one receipt (pure).
 - :mod:`lib.matching.run`: a whole run, decided in memory and written in checked chunks.
-- :mod:`lib.matching.actions`: what collectors do by hand (match, accept, unmatch …).
+- :mod:`lib.matching.actions`: what collectors do by hand (match, accept, unmatch, reverse …).
 - :mod:`lib.matching.queries`: the review queue, suspense, aliases, rules and exports.
 """
 
@@ -17,6 +17,7 @@ from lib.matching.actions import (
     assign_to_client,
     match,
     reject,
+    reverse_receipt,
     unmatch,
 )
 from lib.matching.run import Summary, auto_match, plan_run
@@ -32,5 +33,6 @@ __all__ = [
     "match",
     "plan_run",
     "reject",
+    "reverse_receipt",
     "unmatch",
 ]

@@ -297,6 +297,21 @@ def unmatch(db: Database, actor: Actor, receipt_id: int, reason: str) -> int:
     return count
 
 
+def reverse_receipt(db: Database, actor: Actor, receipt_id: int, reason: str) -> None:
+    """Reverse a receipt the bank took back, by hand, when its statement could not say which
+    credit it was: unmatched first, then kept as reversed with the reason and an audit entry,
+    so it no longer counts as money received. Nothing is deleted."""
+    from lib.importing.reversals import reverse  # the importer's modules load matching lazily
+
+    require(actor, "match")
+    if not reason.strip():
+        raise MatchError("say why the receipt is reversed")
+    with transaction(db):
+        _receipt(db, receipt_id)  # refuses a receipt that is unknown or already reversed
+        reason = f"reversed by hand: {reason.strip()[:300]}"
+        reverse(db, actor, db["receipts"].get(receipt_id), reason, utc_now())
+
+
 def assign_to_client(db: Database, actor: Actor, receipt_id: int, client_id: int) -> None:
     """Put an unapplied receipt on a client's account (it leaves suspense) and learn the
     payer as that client's alias."""

@@ -19,6 +19,7 @@ from lib.matching import (
     match,
     queries,
     reject,
+    reverse_receipt,
     unmatch,
 )
 from lib.money import format_money
@@ -142,6 +143,16 @@ def suspense(me: Actor, as_of: date) -> None:
         st.session_state["matching_note"] = "Receipt put on account; Kaishu learned the payer."
         st.rerun()
     right.link_button("Match to invoices by hand", f"?section=manual&receipt={receipt['id']}")
+    with right.expander("The bank took this money back"):
+        why = st.text_input(
+            "Why", key="suspense_reverse_why", placeholder="e.g. RC on the 14 Nov HDFC statement"
+        )
+        if st.button("Reverse this receipt", disabled=not why.strip()):
+            reverse_receipt(db(), me, receipt["id"], why)
+            st.session_state["matching_note"] = (
+                "Receipt reversed: it no longer counts as money received."
+            )
+            st.rerun()
 
 
 def on_account(as_of: date) -> None:
