@@ -181,6 +181,7 @@ def test_a_suspense_receipt_the_bank_took_back_is_reversed(ledger):
     )
     assert tuple(row) == ("asha", "reversed by hand: RC on the 14 Nov statement")
     assert next(m for m in at.metric if m.label == "In suspense").value == "0"
+    assert not [b for b in at.button if b.label == "Reverse this receipt"]  # nothing left picked
 
 
 def test_interns_see_the_queue_but_cannot_match(ledger):

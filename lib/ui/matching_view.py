@@ -118,9 +118,10 @@ def suspense(me: Actor, as_of: date) -> None:
         ("age_days", "Age (days)", "int"),
         ("suspense_reason", "Reason", "text"),
     ]
-    picked = fmt.show(
-        rows, columns, key="suspense", height=420, select=True, empty="Suspense is empty."
-    )
+    # A new key after each action: the browser keeps a table's ticked row, and the rows move
+    # up once one leaves suspense, so the tick would land on the next receipt.
+    table = f"suspense{st.session_state.get('suspense_round') or ''}"
+    picked = fmt.show(rows, columns, key=table, height=420, select=True, empty="Suspense is empty.")
     if picked is None or not me.can("match"):
         return
     receipt = rows[picked]
@@ -140,8 +141,7 @@ def suspense(me: Actor, as_of: date) -> None:
     )
     if left.button("Put on this client's account", disabled=chosen is None):
         assign_to_client(db(), me, receipt["id"], chosen)
-        st.session_state["matching_note"] = "Receipt put on account; Kaishu learned the payer."
-        st.rerun()
+        _done("Receipt put on account; Kaishu learned the payer.")
     right.link_button("Match to invoices by hand", f"?section=manual&receipt={receipt['id']}")
     with right.expander("The bank took this money back"):
         why = st.text_input(
@@ -149,10 +149,15 @@ def suspense(me: Actor, as_of: date) -> None:
         )
         if st.button("Reverse this receipt", disabled=not why.strip()):
             reverse_receipt(db(), me, receipt["id"], why)
-            st.session_state["matching_note"] = (
-                "Receipt reversed: it no longer counts as money received."
-            )
-            st.rerun()
+            _done("Receipt reversed: it no longer counts as money received.")
+
+
+def _done(note: str) -> None:
+    st.session_state["suspense_round"] = st.session_state.get("suspense_round", 0) + 1
+    for key in ("suspense_reverse_why", "suspense_client"):
+        st.session_state.pop(key, None)
+    st.session_state["matching_note"] = note
+    st.rerun()
 
 
 def on_account(as_of: date) -> None:
