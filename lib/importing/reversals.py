@@ -66,7 +66,7 @@ def by_content(db: Database, rec: dict) -> tuple[dict, None] | tuple[None, str]:
         " AND amount = ? AND receipt_date BETWEEN ? AND ? ORDER BY receipt_date, id",
         [rec["account"], rec["currency"], rec["amount"], since, rec["date"]],
     )
-    payer = normalise_name(rec["payer_name"] or "")
+    payer = _payer(rec)
     same = [r for r in found if not (payer and r["payer_name"]) or _payer(r) == payer]
     if len(same) == 1:
         return same[0], None
@@ -89,8 +89,8 @@ def stale_suggestions(db: Database, receipt_ids: list[int]) -> None:
     )
 
 
-def _payer(receipt: dict) -> str:
-    return normalise_name(receipt["payer_name"] or "")
+def _payer(line: dict) -> str:
+    return normalise_name(line["payer_name"] or "")  # a receipt or a statement line
 
 
 def _label(rec: dict) -> str:

@@ -27,6 +27,9 @@ from lib.importing.zengin import is_zengin, read_zengin
 HEADER = ["Date", "Value Date", "Credit", "Debit", "Payer", "Narration", "Reference", "Currency",
           "Account", "Reversal"]  # fmt: skip
 _NO_REFERENCE = {"", "NONREF", "NOTPROVIDED", "NONE", "EREF"}
+# A lower-case d is a debit too. A reversal of a credit (RC) keeps the credit's amount: it is
+# flagged, and reverses that credit's receipt; a reversal of a debit (RD) is money back in.
+_MARKS = mt940.Options(case_insensitive_marks=True)
 
 
 @dataclass
@@ -113,7 +116,7 @@ def _mt940(data: bytes) -> tuple[str, list[Entry]]:
 
 def _mt940_statement(text: str) -> list[Entry]:
     # A file object, never the text itself: mt940 would take a text naming a file as its path.
-    statement = mt940.parse(io.StringIO(text))
+    statement = mt940.parse(io.StringIO(text), options=_MARKS)
     account = str(statement.data.get("account_identification") or "") or None
     entries = []
     for transaction in statement.transactions:
@@ -131,7 +134,7 @@ def _mt940_statement(text: str) -> list[Entry]:
         entries.append(
             Entry(
                 date=booked.isoformat(),
-                amount=_signed(Decimal(str(amount.amount)), mark),
+                amount=Decimal(str(amount.amount)),
                 currency=info.get("currency") or amount.currency,
                 value_date=info["date"].isoformat(),
                 payer=info.get("applicant_name") or _sepa_name(details),
@@ -142,13 +145,6 @@ def _mt940_statement(text: str) -> list[Entry]:
             )
         )
     return entries
-
-
-def _signed(amount: Decimal, mark: str) -> Decimal:
-    """The amount of a :61: line with its debit/credit mark. A reversal of a credit (RC) takes
-    back money received, so it stays the credit's amount and reverses that credit's receipt;
-    a reversal of a debit (RD) is money back in. mt940 itself negates only a plain D."""
-    return -abs(amount) if mark == "D" else abs(amount)
 
 
 def _decode(data: bytes, fallback: str) -> str:

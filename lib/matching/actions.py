@@ -307,9 +307,9 @@ def reverse_receipt(db: Database, actor: Actor, receipt_id: int, reason: str) ->
     if not reason.strip():
         raise MatchError("say why the receipt is reversed")
     with transaction(db):
-        _receipt(db, receipt_id)  # refuses a receipt that is unknown or already reversed
-        reason = f"reversed by hand: {reason.strip()[:300]}"
-        reverse(db, actor, db["receipts"].get(receipt_id), reason, utc_now())
+        receipt = _receipt(db, receipt_id)  # refuses one unknown or already reversed
+        del receipt["applied"]  # derived, not a column: the audit keeps the row as it was
+        reverse(db, actor, receipt, f"reversed by hand: {reason.strip()[:300]}", utc_now())
 
 
 def assign_to_client(db: Database, actor: Actor, receipt_id: int, client_id: int) -> None:
