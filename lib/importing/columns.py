@@ -129,8 +129,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             "date",
             "Date",
             "date txndate transactiondate trandate postingdate bookingdate "
-            "payoutdate paymentdate receiptdate settlementdate 取引日 日付 勘定日 入金日 年月日 "
-            "お取引日 取扱日",
+            "payoutdate paymentdate receiptdate settlementdate settledat 取引日 日付 勘定日 入金日 "
+            "年月日 お取引日 取扱日 お振込日 振込日",
             True,
         ),
         _f("value_date", "Value date", "valuedate valuedt 起算日"),
@@ -138,14 +138,16 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             "amount",
             "Amount received",
             "credit deposit depositamt depositamount creditamount "
-            "cramount netamount net amount receiptamount amountreceived payoutamount 入金額 "
-            "入金金額 お預入れ お預入金額 預入金額 預かり金額 お預け入れ金額 入金",
+            "cramount netamount net amount receiptamount amountreceived payoutamount cr deposits "
+            "depositcr creditcr 入金額 入金金額 お預入れ お預入金額 預入金額 預かり金額 お預り金額 "
+            "お預け入れ金額 入金 お振込金額 振込金額 入出金",
         ),
         _f(
             "debit",
             "Debit",
-            "debit withdrawal withdrawalamt withdrawalamount debitamount "
-            "dramount 出金額 出金金額 お引出し お引出金額 支払い金額 支払金額 お支払金額 出金",
+            "debit withdrawal withdrawalamt withdrawalamount debitamount dramount dr withdrawals "
+            "withdrawaldr debitdr withdrawl 出金額 出金金額 お引出し お引出金額 支払い金額 "
+            "支払金額 お支払金額 出金",
         ),
         _f(
             "gross",
@@ -158,20 +160,24 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             "fee fees processingfee processorfee mdr charges commission 手数料 決済手数料",
         ),
         _f("reversal", "Reversal (取消)", "reversal reversed cancelled cancellation 取消区分 取消"),
-        _f("dr_cr", "Dr/Cr", "drcr crdr debitcredit creditdebit transactiontype 入出金区分"),
+        _f(
+            "dr_cr",
+            "Dr/Cr",
+            "drcr crdr debitcredit creditdebit transactiontype 入出金区分 入払区分",
+        ),
         _f(
             "payer_name",
             "Payer",
             "payer payername remitter remittername sender sendername "
             "customer customername name 振込依頼人名 振込依頼人 依頼人名 依頼人 入金者名 振込人名 "
-            "お取引先",
+            "お取引先 振込依頼人名カナ 依頼人名カナ 摘要内容",
         ),
         _f(
             "memo",
             "Memo / narration",
             "narration description particulars remarks memo "
             "details transactionremarks transactiondetails invoiceref invoicereference 摘要 "
-            "内容 備考 お取引内容",
+            "内容 備考 お取引内容 取引内容 お取り扱い内容 お取扱内容 取扱内容 入出金内容",
         ),
         _f(
             "reference",
@@ -186,7 +192,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f(
             "balance",
             "Balance (not imported)",
-            "balance closingbalance runningbalance availablebalance 残高 差引残高 取引後残高",
+            "balance closingbalance runningbalance availablebalance bal 残高 差引残高 取引後残高",
         ),
     ),
 }
@@ -194,7 +200,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 _ALIAS_INDEX: dict[str, dict[str, str]] = {
     kind: {alias: f.name for f in fields for alias in f.aliases} for kind, fields in FIELDS.items()
 }
+# Per kind: a generic header, the field it takes instead when one of the precise headers is
+# also in the file, and those precise headers (which then take the generic one's field).
+_GIVES_WAY = {"receipts": (("amount", "gross", frozenset({"net", "netamount", "payoutamount"})),)}
 _CURRENCY_SUFFIX = re.compile(r"[(\[]\s*(inr|jpy|usd|rs\.?|₹|¥|円|\$)\s*[)\]]\s*$", re.I)
+_SUFFIX_CODES = {"inr": "INR", "rs": "INR", "₹": "INR", "jpy": "JPY", "¥": "JPY", "円": "JPY",
+                 "usd": "USD", "$": "USD"}  # fmt: skip
 _NOT_WORD = re.compile(r"[^0-9a-z\u3040-\u30ff\u4e00-\u9fff]+")
 
 
@@ -203,6 +214,13 @@ def normalise_header(header: object) -> str:
     text = unicodedata.normalize("NFKC", str(header or "")).strip().lower()
     text = _CURRENCY_SUFFIX.sub("", text).replace("#", "no").replace("№", "no")
     return _NOT_WORD.sub("", text)
+
+
+def header_currency(header: object) -> str | None:
+    """The currency a header names at its end: ``'Deposit Amount (INR )'`` → ``'INR'``."""
+    text = unicodedata.normalize("NFKC", str(header or "")).strip().lower()
+    match = _CURRENCY_SUFFIX.search(text)
+    return _SUFFIX_CODES[match.group(1).rstrip(".")] if match else None
 
 
 def field_names(kind: str) -> list[str]:
@@ -216,16 +234,26 @@ def field(kind: str, name: str) -> Field:
 
 
 def auto_map(headers: list[object], kind: str) -> dict[int, str]:
-    """Column index → field for the headers this kind recognises; the first column wins a tie."""
+    """Column index → field for the headers this kind recognises; the first column wins a tie,
+    except that a generic header gives way to a precise one (beside "Net", a payout file's
+    "Amount" is the gross before fees, not the money received)."""
     index = _ALIAS_INDEX[kind]
-    mapping: dict[int, str] = {}
-    taken: set[str] = set()
-    for col, header in enumerate(headers):
-        name = index.get(normalise_header(header))
-        if name and name not in taken:
-            mapping[col] = name
-            taken.add(name)
-    return mapping
+    names = [normalise_header(h) for h in headers]
+    columns: dict[str, list[int]] = {}
+    for col, header in enumerate(names):
+        if header in index:
+            columns.setdefault(index[header], []).append(col)
+    mapping = {cols[0]: name for name, cols in columns.items()}
+    for generic, instead, precise in _GIVES_WAY.get(kind, ()):
+        name = index[generic]
+        cols = columns.get(name, [])
+        better = [c for c in cols if names[c] in precise]
+        if better and names[cols[0]] == generic:
+            del mapping[cols[0]]
+            mapping[better[0]] = name
+            if instead not in columns:
+                mapping[cols[0]] = instead
+    return dict(sorted(mapping.items()))
 
 
 def find_header(rows: list[list[object]], kind: str, scan: int = 30) -> tuple[int, dict[int, str]]:
