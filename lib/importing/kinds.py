@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from lib.importing.columns import field as field_decl
-from lib.importing.rows import SUMMARY, Bad, Columns, Context, Parsed, RowError, Skip
+from lib.importing.layout import blank, layout_row
+from lib.importing.rows import Bad, Columns, Context, Parsed, RowError, Skip
 
 Builder = Callable[[int], dict[str, Any]]
 
@@ -235,32 +236,44 @@ def parse_rows(
 ) -> Parsed:
     """Convert every data row below ``header_row``; good rows become records, bad ones errors."""
     headers, labels = _headers(rows, header_row, mapping)
-    body = rows[header_row + 1 :]
+    header, body = rows[header_row], rows[header_row + 1 :]
     cols = Columns(body, mapping, ctx)
     build = BUILDERS[ctx.kind](cols)
     out = Parsed()
+    footer = False  # inside the block a bank prints below its last line
     for i in range(cols.n):
+        row = body[i]
         try:
             if i in cols.failed:
                 raise Bad(*cols.failed[i])
             record = build(i)
-        except Skip as skip:
-            if not _blank(body[i]):
-                out.skipped[skip.why] = out.skipped.get(skip.why, 0) + 1
+        except (Skip, Bad) as exc:
+            why = _left_out(exc, row, header, footer)
+            footer = why == "footer" or (footer and why != "outflow")
+            if why is None and isinstance(exc, Bad):
+                column = labels.get(exc.field) or _label(ctx.kind, exc.field)
+                out.errors.append(
+                    RowError(header_row + 2 + i, column, exc.reason, _raw(headers, row))
+                )
+            elif why not in ("blank", "rule"):
+                out.skipped[why] = out.skipped.get(why, 0) + 1
             continue
-        except Bad as bad:
-            row = body[i]
-            if _blank(row):
-                continue
-            if _is_summary(row):  # a "Total" or "Closing balance" line, not a bad row
-                out.skipped["total"] = out.skipped.get("total", 0) + 1
-                continue
-            column = labels.get(bad.field) or _label(ctx.kind, bad.field)
-            out.errors.append(RowError(header_row + 2 + i, column, bad.reason, _raw(headers, row)))
-            continue
+        footer = False
         record["source_row"] = header_row + 2 + i
         out.records.append(record)
     return out
+
+
+def _left_out(exc: Skip | Bad, row: list[object], header: list[object], footer: bool) -> str | None:
+    # Why a row that gave no record is left out ("outflow", "note", "total", "footer", ...),
+    # or None for a bad row, to be rejected with its reason.
+    if isinstance(exc, Bad):
+        return layout_row(row, header, footer)
+    if blank(row):
+        return "blank"
+    if exc.why == "note" and layout_row(row, header, footer) == "footer":
+        return "footer"
+    return exc.why
 
 
 def name_store_errors(
@@ -293,15 +306,6 @@ def _label(kind: str, name: str) -> str:
         return field_decl(kind, name).label
     except StopIteration:  # already in words ("invoice number")
         return name
-
-
-def _blank(row: list[object]) -> bool:
-    return not any(v not in (None, "") for v in row)
-
-
-def _is_summary(row: list[object]) -> bool:
-    texts = [v for v in row if isinstance(v, str) and v.strip()]
-    return bool(texts) and len(texts) <= 3 and any(SUMMARY.match(t.strip()) for t in texts)
 
 
 def _raw(headers: list[str], row: list[object]) -> dict[str, str]:

@@ -34,11 +34,6 @@ DATE_FIELDS = {
     "invoices": ("invoice_date", "due_date", "sent_date"),
     "receipts": ("date", "value_date"),
 }
-SUMMARY = re.compile(
-    r"^\W*(grand\s*total|sub\s*total|total|opening\s*balance|closing\s*balance|balance\s*[bc]/?f"
-    r"|合計|小計|総計|前月繰越|次月繰越|繰越|.*end\s+of\s+statement.*|.*computer\s+generated.*)\W*$",
-    re.IGNORECASE,
-)
 _DAY_MONTH = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
 _CURRENCY_WORDS = {
     "¥": "JPY",

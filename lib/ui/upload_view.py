@@ -57,6 +57,8 @@ def show_result(result: ImportResult, name: str) -> None:
         strict=True,
     ):
         col.metric(label, f"{value:,}")
+    if result.skipped_other:
+        st.caption(f"Also {_left_out(result.skipped_other)}.")
     for warning in result.warnings:
         st.warning(warning)
     _rejects(result, name, key="done")
@@ -160,9 +162,15 @@ def _dry_run(me: Actor, data: bytes, name: str, options: ImportOptions) -> None:
     if check.skipped_outflows:
         n = check.skipped_outflows
         parts.append(f"{n:,} outflow{'' if n == 1 else 's'} to skip")
+    if check.skipped_other:
+        parts.append(_left_out(check.skipped_other))
     (st.warning if check.rejected else st.success)("Check: " + " · ".join(parts) + ".")
     for warning in check.warnings:
         st.caption(warning)
     if check.rejected:
         with st.expander(f"Rows with problems ({len(check.rejected):,})"):
             _rejects(check, name, key="check")
+
+
+def _left_out(n: int) -> str:
+    return f"{n:,} line{'' if n == 1 else 's'} left out as totals, notes or the bank's footer"
