@@ -1140,3 +1140,10 @@ def m012_reversal_lines(db: Database) -> None:
         "CREATE UNIQUE INDEX receipts_reversal_key ON receipts (reversal_key)"
         " WHERE reversal_key IS NOT NULL"
     )
+
+
+@migrations()
+def m013_receipt_references(db: Database) -> None:
+    """Receipts by bank reference: a statement line whose reference is already in the ledger
+    is compared with those receipts (same amount, same day) before it counts as there."""
+    db.execute("CREATE INDEX receipts_reference ON receipts (reference)")

@@ -6,7 +6,6 @@ already in the database exactly as the file has it counts as a duplicate and wri
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ from lib import audit
 from lib.auth import Actor, require
 from lib.bulk import chunks
 from lib.db import insert_many
+from lib.importing.receipt_keys import new_lines, receipt_keys
 from lib.importing.reversals import apply_reversals
 from lib.importing.rows import RowError
 from lib.money import format_money
@@ -384,31 +384,6 @@ def _update_invoice(
     out.updated += 1
 
 
-def receipt_keys(records: list[dict]) -> list[str]:
-    """The idempotency key of each receipt: its bank reference when that identifies it,
-    else a fingerprint of account, date, amount, payer, memo and occurrence in the file."""
-    refs = [_usable_ref(r) for r in records]
-    repeated = _repeats(refs)
-    seen: dict[tuple, int] = {}
-    keys = []
-    for rec, ref in zip(records, refs, strict=True):
-        if ref and ref not in repeated:
-            raw = f"ref|{rec['account']}|{rec['currency']}|{ref}"
-        else:
-            content = (
-                rec["account"],
-                rec["currency"],
-                rec["date"],
-                rec["amount"],
-                rec["payer_name"] or "",
-                rec["memo"] or "",
-            )
-            seen[content] = seen.get(content, 0) + 1
-            raw = "row|" + "|".join(map(str, content)) + f"|{seen[content]}"
-        keys.append(hashlib.sha256(raw.encode()).hexdigest()[:40])
-    return keys
-
-
 def _reverse_cancelled(
     db: Database, actor: Actor, cancels: list[dict], now: str
 ) -> tuple[int, int, list[RowError]]:
@@ -423,22 +398,6 @@ def _reverse_cancelled(
     )
 
 
-def _repeats(refs: list[str | None]) -> set[str]:
-    counts: dict[str, int] = {}
-    for ref in refs:
-        if ref:
-            counts[ref] = counts.get(ref, 0) + 1
-    return {k for k, n in counts.items() if n > 1}
-
-
-def _usable_ref(rec: dict) -> str | None:
-    ref = (rec.get("reference") or "").strip()
-    # Banks print placeholders such as 000000 or "-" when a line has no reference.
-    if len(ref) < 4 or not ref.strip("0-xX* "):
-        return None
-    return ref
-
-
 def store_receipts(
     db: Database, actor: Actor, records: list[dict], import_id: int, now: str
 ) -> Outcome:
@@ -449,32 +408,26 @@ def store_receipts(
     cancels = [r for r in records if r.get("reversal")]
     records = [r for r in records if not r.get("reversal")]
     out = Outcome()
-    keys = receipt_keys(records)
-    existing = lookup(db, "receipts", "fingerprint", keys, "fingerprint")
-    rows, seen = [], set()
-    for rec, key in zip(records, keys, strict=True):
-        if key in existing or key in seen:
-            out.duplicates += 1
-            continue
-        seen.add(key)
-        rows.append(
-            (
-                key,
-                rec["reference"],
-                rec["date"],
-                rec["value_date"],
-                rec["currency"],
-                rec["amount"],
-                rec["fee"],
-                rec["payer_name"],
-                rec["memo"],
-                rec["channel"],
-                rec["account"],
-                import_id,
-                rec["source_row"],
-                now,
-            )
+    fresh, out.duplicates = new_lines(db, records)
+    rows = [
+        (
+            key,
+            rec["reference"],
+            rec["date"],
+            rec["value_date"],
+            rec["currency"],
+            rec["amount"],
+            rec["fee"],
+            rec["payer_name"],
+            rec["memo"],
+            rec["channel"],
+            rec["account"],
+            import_id,
+            rec["source_row"],
+            now,
         )
+        for rec, key in fresh
+    ]
     db.conn.executemany(
         "INSERT INTO receipts (fingerprint, reference, receipt_date, value_date, currency, amount,"
         " fee, payer_name, memo, channel, account, import_id, source_row, created_at)"
