@@ -197,3 +197,27 @@ def test_ledger_with_a_credit_note_maps_it_and_lowers_the_invoice(app_db):
         .fetchone()
     )
     assert left == 10_620_000
+
+
+def test_statement_without_currency_asks_for_it_and_says_what_it_leaves_out(app_db):
+    data = csv_bytes(
+        [
+            ["Txn Date", "Narration", "Credit", "Ref No"],
+            ["*****", "*****", "*****", "*****"],
+            ["05/11/2026", "NEFT CR-MEHTA", "2,500", "UTR9"],
+            ["STATEMENT SUMMARY :-"],
+            ["Opening Balance", "Dr Count", "Cr Count", "Closing Bal"],
+            ["10,00,000.00", "0", "1", "10,02,500.00"],
+        ]
+    )
+    at = upload(open_app("priya", "pages/upload_page.py"), "hdfc.csv", data)
+    assert any("choose the statement's currency" in e.value for e in at.error)
+    at.selectbox[1].select("INR").run()
+    assert not at.exception and not at.error
+    check = "Check: 1 new row · 3 lines left out as totals, notes or the bank's footer."
+    assert any(check in s.value for s in at.success), [s.value for s in at.success]
+    import_button(at).click().run()
+    assert any("Also 3 lines left out" in c.value for c in at.caption)
+    assert connect(app_db).execute("SELECT currency, amount FROM receipts").fetchall() == [
+        ("INR", 250000)
+    ]

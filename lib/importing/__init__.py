@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -39,6 +38,7 @@ from lib.importing.reader import FileError, Sheet
 from lib.importing.rows import ClientInfo, Context, Parsed, RowError, infer_orders
 from lib.importing.statements import read_upload
 from lib.importing.store import Outcome, store_clients, store_receipts
+from lib.importing.titles import account_from_titles, currency_named
 
 __all__ = [
     "UPLOAD_TYPES",
@@ -60,7 +60,6 @@ UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv", "tsv", "txt", "sta", "940", "mt940
 MAX_STORED_REJECTS = 10_000
 Progress = Callable[[float, str], None]
 _STORE = {"clients": store_clients, "invoices": store_ledger, "receipts": store_receipts}
-_ACCOUNT = re.compile(r"(?:account|a/c|acct|口座)[^0-9]{0,20}([0-9][0-9 \-]{4,24}[0-9])", re.I)
 
 
 @dataclass
@@ -129,6 +128,7 @@ class Inspection:
     preset: str | None
     missing: list[str]
     account: str | None
+    currency: tuple[str | None, str] = (None, "")  # the one the file names, and where
 
     @property
     def sample(self) -> list[list[object]]:
@@ -164,7 +164,7 @@ def inspect_file(
             mapping = apply_overrides(headers, mapping, overrides, kind)
         except ValueError as exc:
             raise FileError(f"{file_name}: {exc}") from None
-    account = _account_from_titles(table.rows[:header_row])
+    titles = table.rows[:header_row]
     return Inspection(
         file_name,
         table,
@@ -174,7 +174,8 @@ def inspect_file(
         mapping,
         preset,
         missing_required(kind, mapping),
-        account,
+        account_from_titles(titles),
+        currency_named(titles, headers, mapping),
     )
 
 
@@ -204,14 +205,6 @@ def _header_and_mapping(
         if hits > best_hits or (best_hits == 0 and not any(rows[best]) and any(row)):
             best, best_hits = i, hits
     return best, auto_map(rows[best], kind) if rows else {}, None
-
-
-def _account_from_titles(rows: list[list[object]]) -> str | None:
-    for row in rows:
-        match = _ACCOUNT.search(" ".join(str(c) for c in row if c not in (None, "")))
-        if match:
-            return re.sub(r"[ \-]", "", match.group(1))
-    return None
 
 
 def save_preset(
@@ -380,6 +373,15 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
     )
     if options.kind == "receipts" and not options.account and found.account:
         warnings.append(f"account {found.account} read from the statement's title rows")
+    currency = options.currency
+    if options.kind == "receipts" and not currency and "currency" not in found.mapping.values():
+        currency, where = found.currency
+        if currency is None:
+            raise FileError(
+                f"{found.file_name}: the file has no currency column and does not name its "
+                "currency: choose the statement's currency (JPY, INR or USD)"
+            )
+        warnings.append(f"currency {currency} read from {where}")
     clients = {}
     if options.kind == "invoices":
         clients = {
@@ -388,7 +390,7 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
         }
     ctx = Context(
         options.kind,
-        options.currency,
+        currency,
         options.channel,
         options.account or found.account or "",
         orders,
