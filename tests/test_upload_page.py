@@ -221,3 +221,19 @@ def test_statement_without_currency_asks_for_it_and_says_what_it_leaves_out(app_
     assert connect(app_db).execute("SELECT currency, amount FROM receipts").fetchall() == [
         ("INR", 250000)
     ]
+
+
+def test_mapping_examples_skip_the_rule_of_stars_and_show_each_columns_first_value(app_db):
+    data = csv_bytes(
+        [
+            ["Date", "Narration", "Withdrawal Amt.", "Deposit Amt.", "Currency"],
+            ["********", "********", "********", "********", "********"],
+            ["02/11/2026", "NEFT CR-SHARMA", "", "1,18,000.00", "INR"],
+            ["03/11/2026", "ACH D- BAJAJFIN", "5,000.00", "", "INR"],
+        ]
+    )
+    at = upload(open_app("priya", "pages/upload_page.py"), "hdfc.csv", data)
+    mapping = at.data_editor[0].value
+    examples = dict(zip(mapping["Column in the file"], mapping["Example"], strict=True))
+    assert examples["Date"] == "02/11/2026"
+    assert (examples["Withdrawal Amt."], examples["Deposit Amt."]) == ("5,000.00", "1,18,000.00")

@@ -8,6 +8,8 @@ import streamlit as st
 
 from lib.importing import Inspection
 from lib.importing.columns import FIELDS, IGNORE
+from lib.importing.layout import layout_row
+from lib.ui import format as fmt
 
 NOT_IMPORTED = "— not imported —"
 
@@ -20,18 +22,20 @@ def field_labels(kind: str) -> dict[str, str]:
 def editor_frame(found: Inspection) -> pd.DataFrame:
     """One row per file column: its header, the mapped field's label, and a sample value."""
     labels = field_labels(found.kind)
-    sample = next((row for row in found.sample if any(v not in (None, "") for v in row)), [])
+    # Each column's first value on a line of data (not a rule of stars under the header), so
+    # a column that is blank on the first line (Withdrawal beside a Deposit) still shows one.
+    lines = [row for row in found.sample if layout_row(row, found.headers, False) is None]
     rows = []
     for col, header in enumerate(found.headers):
         if not header and col not in found.mapping:
             continue
         name = found.mapping.get(col)
-        example = sample[col] if col < len(sample) else ""
+        example = next((r[col] for r in lines if col < len(r) and r[col] not in (None, "")), "")
         rows.append(
             {
                 "Column in the file": header or f"column {col + 1}",
                 "Kaishu field": labels[name] if name else NOT_IMPORTED,
-                "Example": "" if example is None else str(example),
+                "Example": fmt.cell(example),
             }
         )
     return pd.DataFrame(rows)

@@ -121,16 +121,13 @@ def upload_panel(
             currency=defaults.currency,
             date_order=defaults.date_order,
         )
-        if not found.missing:
-            _dry_run(me, data, name, options)
+        checked = not found.missing and _dry_run(me, data, name, options)
         save_as = st.text_input(
             "Save this mapping as a preset (optional)",
             key=f"preset-{name}",
             placeholder="e.g. HDFC statement",
         )
-        if st.button(
-            f"Import {name}", key=f"go-{name}", type="primary", disabled=bool(found.missing)
-        ):
+        if st.button(f"Import {name}", key=f"go-{name}", type="primary", disabled=not checked):
             if save_as.strip():
                 save_preset(db(), me, save_as, found.kind, found.headers, found.mapping)
             bar = st.progress(0.0, text="Starting")
@@ -145,12 +142,13 @@ def upload_panel(
                 show_result(result, name)
 
 
-def _dry_run(me: Actor, data: bytes, name: str, options: ImportOptions) -> None:
+def _dry_run(me: Actor, data: bytes, name: str, options: ImportOptions) -> bool:
+    # The check of every row; False when the file as a whole cannot go in as it stands.
     try:
         check = _checked(me, data, name, options)
     except FileError as exc:
-        st.error(str(exc))
-        return
+        st.error(fmt.plain(exc))
+        return False
     parts = [f"{check.imported:,} new row{'' if check.imported == 1 else 's'}"]
     if check.updated:
         verb = "to reverse (taken back by the bank)" if check.kind == "receipts" else "to update"
@@ -170,6 +168,7 @@ def _dry_run(me: Actor, data: bytes, name: str, options: ImportOptions) -> None:
     if check.rejected:
         with st.expander(f"Rows with problems ({len(check.rejected):,})"):
             _rejects(check, name, key="check")
+    return True
 
 
 def _left_out(n: int) -> str:
