@@ -85,6 +85,12 @@ def deducted(db, receipt_id: int) -> list[tuple[str, int, str]]:
         ),
         ("IMPS/600916294275/VIKAS DAS/NA", "VIKAS DAS", "600916294275", ""),
         (
+            "BY TRANSFER-NEFT*HDFC0000240*N306261234*MEHTA AND SONS--",
+            "MEHTA AND SONS",
+            "N306261234",
+            "HDFC0000240",
+        ),
+        (
             "RTGS/HDFCR520261119000000012345/REDDY CATERERS PVT LTD/BILLS",
             "REDDY CATERERS PVT LTD",
             "HDFCR520261119000000012345",
@@ -95,6 +101,31 @@ def deducted(db, receipt_id: int) -> list[tuple[str, int, str]]:
 def test_indian_narrations_give_payer_reference_and_account(memo, name, ref, account):
     line = read_line(None, memo)
     assert name in line.names and line.reference == ref and line.account == account
+
+
+@pytest.mark.parametrize(
+    ("memo", "names"),
+    [
+        ("ﾌﾘｺﾐ ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ", ["ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ"]),  # SMBC お取り扱い内容
+        ("振込　カ）ヤマダショウジ", ["カ）ヤマダショウジ"]),  # Mizuho お取引内容
+        ("振込＊ヤマダ　タロウ", ["ヤマダ　タロウ"]),  # Rakuten 入出金内容
+        ("ﾌﾘｺﾐ1 ﾀﾅｶ ﾀﾛｳ", ["ﾀﾅｶ ﾀﾛｳ"]),
+        ("振込１", []),  # MUFG's 摘要: the kind of line only, the payer is in 摘要内容
+        ("振込手数料", []),
+        ("ﾌﾘｺﾐ", []),
+    ],
+)
+def test_japanese_memo_without_a_payer_column_gives_the_payer(memo, names):
+    line = read_line(None, memo)
+    assert line.names == names
+    assert line.text == memo  # kept whole, for an invoice number written in it
+
+
+def test_a_memo_only_kana_line_is_matched_to_its_client(db, collector, yamada):
+    jpy_invoice(db, yamada, "INV-1", 110000)
+    receipt = jpy_receipt(db, 110000, payer=None, memo="振込　カ）ヤマダショウジ")
+    run(db, collector)
+    assert applied(db, receipt) == [("INV-1", 110000)]
 
 
 def test_invoice_numbers_are_read_however_they_are_written():

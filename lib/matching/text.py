@@ -25,6 +25,19 @@ _NARRATIONS = (
         r"(?:-(?P<remarks>.*))?$"
     ),
     re.compile(r"^IMPS/(?P<ref>\d{9,14})/(?P<name>[^/]*)/?(?P<remarks>.*)$"),
+    # SBI: BY TRANSFER-NEFT*HDFC0000240*N306261234*MEHTA AND SONS--
+    re.compile(
+        rf"^BY TRANSFER-(?:NEFT|RTGS|IMPS)\*(?P<ifsc>{_IFSC})\*(?P<ref>[A-Z0-9]+)\*"
+        r"(?P<name>[^*]*?)[\s-]*(?:\*(?P<remarks>.*))?$"
+    ),
+    # A Japanese bank that has no payer column writes the payer's kana after the kind of
+    # line: ﾌﾘｺﾐ ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ (SMBC), 振込　カ）ヤマダショウジ (Mizuho),
+    # 振込＊ヤマダ　タロウ (Rakuten).
+    re.compile(
+        r"^(?:振込入金|振込|ﾌﾘｺﾐ|フリコミ|ﾃﾚﾌﾘ|テレ振込|電信振込|ﾃﾞﾝｼﾝ)"
+        r"(?:[0-9０-９](?=[\s　＊*:：]))?[\s　＊*:：]*"  # 振込１, then the separator
+        r"(?!手数料|ﾃｽｳﾘﾖｳ)(?P<name>(?=.*[^\s　0-9０-９])[^\s　].*)$"
+    ),
     re.compile(
         r"^IMPS-(?P<ref>\d{9,14})-(?P<name>.*?)-(?P<bank>[A-Z]{4})-(?P<acct>X*\d+)"
         r"(?:-(?P<remarks>.*))?$"
@@ -93,7 +106,8 @@ def _narration(memo: str) -> dict | None:
             names, remarks = _split_body(parts["body"])
         else:
             names = [(parts.get("name") or "").strip()]
-            remarks = (parts.get("remarks") or "").strip()
+            # A kana memo is all name, but keep it whole as text: it may hold an invoice no.
+            remarks = (parts.get("remarks") or "").strip() if "remarks" in parts else memo
         return {
             "names": [n for n in names if n],
             "remarks": remarks,
