@@ -50,6 +50,13 @@ LAYOUTS = {
          "CHQ.NO.": "reference", "WITHDRAWAL(DR)": "debit", "DEPOSIT(CR)": "amount",
          "BALANCE(INR)": "balance"},
     ),
+    "HDFC delimited": (  # the .txt download: "Value Dat" cut short, as HDFC prints it
+        "  Date     ,Narration     ,Value Dat,Debit Amount       ,Credit Amount      ,"
+        "Chq/Ref Number   ,Closing Balance",
+        {"  Date     ": "date", "Narration     ": "memo", "Value Dat": "value_date",
+         "Debit Amount       ": "debit", "Credit Amount      ": "amount",
+         "Chq/Ref Number   ": "reference", "Closing Balance": "balance"},
+    ),
     "Kotak": (
         "Sl. No.,Date,Description,Chq / Ref No.,Amount,Dr / Cr,Balance,Dr / Cr",
         {"Date": "date", "Description": "memo", "Chq / Ref No.": "reference",

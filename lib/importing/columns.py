@@ -133,7 +133,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             "年月日 お取引日 取扱日 お振込日 振込日",
             True,
         ),
-        _f("value_date", "Value date", "valuedate valuedt 起算日"),
+        _f("value_date", "Value date", "valuedate valuedt valuedat 起算日"),
         _f(
             "amount",
             "Amount received",
@@ -183,7 +183,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             "reference",
             "Reference / UTR",
             "refno reference referenceno utr utrno transactionid "
-            "txnid chqrefno chequeno chequenumber refnochequeno chqno paymentid 照会番号 "
+            "txnid chqrefno chqrefnumber referencenumber refnumber utrnumber chequeno "
+            "chequenumber refnochequeno chqno paymentid 照会番号 "
             "取引番号 受付番号 問合せ番号",
         ),
         _f("currency", "Currency", _CURRENCY),
