@@ -236,10 +236,13 @@ def test_hdfc_xlsx(ledger: DemoLedger, files: dict[str, bytes]) -> None:
     rows = _sheet_rows(files["hdfc_inr.xlsx"])
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "Date")
     assert tuple(rows[header_at]) == HDFC_HEADER
-    body = rows[header_at + 1 :]
+    assert set(rows[header_at + 1]) == {"********"}  # the rule of stars under the header
+    summary = next(i for i, r in enumerate(rows) if r and r[0] == "STATEMENT SUMMARY  :-")
+    body = rows[header_at + 2 : summary - 2]
     deposits = [r for r in body if r[5]]
     mine = [r for r in ledger.receipts if r["account"] == "HDFC-INR-002"]
     assert len(deposits) == len(mine)
+    assert rows[summary + 2][2] == str(len(deposits))  # the summary's Cr Count
     assert any(r[4] for r in body)  # withdrawals are there too
     assert any(r[2] == "0000000000000000" and r[1].startswith("NEFT") for r in deposits)
     assert any(r[5].count(",") >= 2 for r in deposits)  # lakh grouping: 1,23,456.78
