@@ -52,31 +52,30 @@ def new_lines(db: Database, records: list[dict]) -> tuple[list[tuple[dict, str]]
     store it under, and how many are already there. Each receipt in the ledger stands for
     one line at most, so two equal lines in a file with one already imported add one."""
     keys = receipt_keys(records)
-    refs = [usable_ref(r) for r in records]
     stored = _receipts(db, "fingerprint", keys)
-    by_ref: dict[tuple, list[dict]] = {}
-    for row in _receipts(db, "reference", {ref for ref in refs if ref}).values():
-        by_ref.setdefault((row["account"], row["currency"], row["reference"]), []).append(row)
     used: set[int] = set()
-    taken = set(stored)
-    fresh, duplicates = [], 0
-    for rec, key, ref in zip(records, keys, refs, strict=True):
-        old = stored.get(key)
+    pending = []  # lines their key does not settle: a reference may still find them
+    for rec, key in zip(records, keys, strict=True):
+        ref, old = usable_ref(rec), stored.get(key)
         if old is not None and (ref is None or _same_line(old, rec)) and old["id"] not in used:
             used.add(old["id"])
-            duplicates += 1
-            continue
+        else:
+            pending.append((rec, key, ref))
+    by_ref: dict[tuple, list[dict]] = {}
+    for row in _receipts(db, "reference", {ref for _, _, ref in pending if ref}).values():
+        by_ref.setdefault((row["account"], row["currency"], row["reference"]), []).append(row)
+    fresh, taken = [], set(stored)
+    for rec, key, ref in pending:
         twin = _twin(by_ref.get((rec["account"], rec["currency"], ref), []), rec, used)
-        if ref and twin is not None:
+        if twin is not None:
             used.add(twin["id"])
-            duplicates += 1
             continue
         if key in taken:  # a reference used again, by another line: key it by its content too
             raw = f"ref|{rec['account']}|{rec['currency']}|{ref}|{rec['date']}|{rec['amount']}"
             key = _free(db, raw, taken)
         taken.add(key)
         fresh.append((rec, key))
-    return fresh, duplicates
+    return fresh, len(records) - len(fresh)
 
 
 def usable_ref(rec: dict) -> str | None:
