@@ -7,7 +7,7 @@ import pytest
 from conftest import xlsx_bytes
 
 from lib.importing import ImportOptions, import_file
-from lib.importing.layout import layout_row
+from lib.importing.layout import Layout
 
 HEADER = ["Date", "Narration", "Chq./Ref.No.", "Value Dt", "Withdrawal Amt.", "Deposit Amt.",
           "Closing Balance"]  # fmt: skip
@@ -92,7 +92,9 @@ def test_a_good_line_after_a_footer_is_kept_and_a_bad_one_after_it_rejected(db, 
         (["", "合計", 1000], False, "total"),
         (["32/11/26", "NEFT CR", "N3062"], False, None),
         (["-", "refund", 100], False, None),  # a dash beside real values is not a rule
+        (["*****", "  ", "*****"], False, "rule"),
+        (["------", 0.0], False, None),
     ],
 )
-def test_layout_row(row, footer, why):
-    assert layout_row(row, HEADER, footer) == why
+def test_layout_rules(row, footer, why):
+    assert Layout(HEADER).why(row, footer) == why

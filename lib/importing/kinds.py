@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from lib.importing.columns import field as field_decl
-from lib.importing.layout import blank, layout_row
+from lib.importing.layout import Layout, blank
 from lib.importing.rows import Bad, Columns, Context, Parsed, RowError, Skip
 
 Builder = Callable[[int], dict[str, Any]]
@@ -236,7 +236,7 @@ def parse_rows(
 ) -> Parsed:
     """Convert every data row below ``header_row``; good rows become records, bad ones errors."""
     headers, labels = _headers(rows, header_row, mapping)
-    header, body = rows[header_row], rows[header_row + 1 :]
+    layout, body = Layout(rows[header_row]), rows[header_row + 1 :]
     cols = Columns(body, mapping, ctx)
     build = BUILDERS[ctx.kind](cols)
     out = Parsed()
@@ -248,7 +248,7 @@ def parse_rows(
                 raise Bad(*cols.failed[i])
             record = build(i)
         except (Skip, Bad) as exc:
-            why = _left_out(exc, row, header, footer)
+            why = _left_out(exc, row, layout, footer)
             footer = why == "footer" or (footer and why != "outflow")
             if why is None and isinstance(exc, Bad):
                 column = labels.get(exc.field) or _label(ctx.kind, exc.field)
@@ -264,14 +264,14 @@ def parse_rows(
     return out
 
 
-def _left_out(exc: Skip | Bad, row: list[object], header: list[object], footer: bool) -> str | None:
+def _left_out(exc: Skip | Bad, row: list[object], layout: Layout, footer: bool) -> str | None:
     # Why a row that gave no record is left out ("outflow", "note", "total", "footer", ...),
     # or None for a bad row, to be rejected with its reason.
     if isinstance(exc, Bad):
-        return layout_row(row, header, footer)
+        return layout.why(row, footer)
     if blank(row):
         return "blank"
-    if exc.why == "note" and layout_row(row, header, footer) == "footer":
+    if exc.why == "note" and layout.why(row, footer) == "footer":
         return "footer"
     return exc.why
 

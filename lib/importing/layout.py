@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import re
 
-from lib.importing.columns import normalise_header
-
 SUMMARY = re.compile(
     r"^\W*(grand\s*total|sub\s*total|total|opening\s*balance|closing\s*balance|balance\s*[bc]/?f"
     r"|合計|小計|総計|前月繰越|次月繰越|繰越)\W*$",
     re.IGNORECASE,
 )
-# The first words of a line that ends the table: everything after it that fails as data is
-# the bank's footer, until a good line shows the table going on (a page break).
+# Words that open a line ending the table, or that it holds anywhere: everything after it
+# that fails as data is the bank's footer, until a good line shows the table going on (a
+# page break).
 FOOTER = re.compile(
     r"^\W*(statement\s+summary|account\s+summary|summary\s+of|generated\s+(on|by)"
     r"|legends?\b|abbreviations?\b|disclaimer|requesting\s+branch|page\s+\d+\s+of\s+\d+"
-    r"|.*end\s+of\s+(the\s+)?statement|.*(computer|system)[\s-]+generated"
-    r"|以上|取引明細終了)",
+    r"|以上|取引明細終了)|end\s+of\s+(the\s+)?statement|(computer|system)[\s-]+generated",
     re.IGNORECASE,
 )
 _RULE = re.compile(r"[\s*\-=_~.#|+]*")  # ******** or ------ between the header and the lines
@@ -34,25 +32,39 @@ def blank(row: list[object]) -> bool:
     return not any(v not in (None, "") for v in row)
 
 
-def layout_row(row: list[object], header: list[object], in_footer: bool) -> str | None:
-    """Why ``row``, which failed as data, is part of the file's layout: "blank", "rule",
-    "header" (repeated at a page break), "total", "footer" (it starts or continues the block
-    below the last line, as ``in_footer`` says) — or None for a real row with a problem."""
-    texts = [v.strip() for v in row if isinstance(v, str) and v.strip()]
-    if blank(row):
-        return "blank"
-    if len(texts) == sum(v not in (None, "") for v in row) and all(map(_RULE.fullmatch, texts)):
-        return "rule"
-    if in_footer or any(FOOTER.match(t) for t in texts[:3]):
-        return "footer"
-    if _repeats_header(row, header):
-        return "header"
-    if len(texts) <= 3 and any(SUMMARY.match(t) for t in texts):
-        return "total"
-    return None
+def _numbers(row: list[object]) -> bool:
+    return any(v not in (None, "") and v.__class__ is not str for v in row)
 
 
-def _repeats_header(row: list[object], header: list[object]) -> bool:
-    named = [(normalise_header(h), c) for c, h in enumerate(header) if normalise_header(h)]
-    same = sum(1 for name, c in named if c < len(row) and normalise_header(row[c]) == name)
-    return same >= 2 and same * 2 >= len(named)
+class Layout:
+    """The layout rules for the rows below one header row (normalised once per file)."""
+
+    def __init__(self, header: list[object]) -> None:
+        # A header repeated at a page break is a copy of the first: compared as written.
+        named = ((str(h).strip().casefold(), c) for c, h in enumerate(header) if h)
+        self.named = [(name, c) for name, c in named if name]
+
+    def why(self, row: list[object], in_footer: bool) -> str | None:
+        """Why ``row``, which failed as data, is part of the file's layout: "blank", "rule",
+        "footer" (it starts or, as ``in_footer`` says, continues the block below the last
+        line), "header" (repeated at a page break), "total" — or None for a real row with a
+        problem."""
+        if blank(row):
+            return "blank"
+        texts = [t for t in (v.strip() for v in row if v.__class__ is str) if t]
+        if texts and all(map(_RULE.fullmatch, texts)) and not _numbers(row):
+            return "rule"
+        if in_footer or any(map(FOOTER.search, texts[:3])):
+            return "footer"
+        if self._repeats_header(row):
+            return "header"
+        if len(texts) <= 3 and any(SUMMARY.match(t) for t in texts):
+            return "total"
+        return None
+
+    def _repeats_header(self, row: list[object]) -> bool:
+        width, same = len(row), 0
+        for name, c in self.named:
+            cell = row[c] if c < width else None
+            same += cell.__class__ is str and cell.strip().casefold() == name
+        return same >= 2 and same * 2 >= len(self.named)

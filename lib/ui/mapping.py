@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib.importing import Inspection
 from lib.importing.columns import FIELDS, IGNORE
-from lib.importing.layout import layout_row
+from lib.importing.layout import Layout
 from lib.ui import format as fmt
 
 NOT_IMPORTED = "— not imported —"
@@ -24,7 +24,8 @@ def editor_frame(found: Inspection) -> pd.DataFrame:
     labels = field_labels(found.kind)
     # Each column's first value on a line of data (not a rule of stars under the header), so
     # a column that is blank on the first line (Withdrawal beside a Deposit) still shows one.
-    lines = [row for row in found.sample if layout_row(row, found.headers, False) is None]
+    layout = Layout(found.headers)
+    lines = [row for row in found.sample if layout.why(row, False) is None]
     rows = []
     for col, header in enumerate(found.headers):
         if not header and col not in found.mapping:
