@@ -50,10 +50,15 @@ def test_rakuten_yen_with_one_signed_amount_column(db, collector):
     assert row["memo"] == "振込 ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ"
 
 
-def test_the_chosen_currency_wins_over_the_file(db, collector):
-    result = statement(db, collector, ICICI, name="icici.csv", currency="USD")
+def test_a_chosen_currency_the_file_contradicts_is_refused(db, collector):
+    # The Upload page keeps the last choice: JPY left over from a MUFG file must not turn an
+    # ICICI rupee statement into yen.
+    with pytest.raises(FileError, match="JPY was chosen, but the file says INR"):
+        statement(db, collector, ICICI, name="icici.csv", currency="JPY")
+    assert db["receipts"].count == 0
+    result = statement(db, collector, ICICI, name="icici.csv", currency="INR")
     assert not any(w.startswith("currency") for w in result.warnings)
-    assert next(db.query("SELECT currency FROM receipts"))["currency"] == "USD"
+    assert next(db.query("SELECT currency FROM receipts"))["currency"] == "INR"
 
 
 def test_a_statement_that_does_not_say_its_currency_is_refused_whole(db, collector):

@@ -373,15 +373,7 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
     )
     if options.kind == "receipts" and not options.account and found.account:
         warnings.append(f"account {found.account} read from the statement's title rows")
-    currency = options.currency
-    if options.kind == "receipts" and not currency and "currency" not in found.mapping.values():
-        currency, where = found.currency
-        if currency is None:
-            raise FileError(
-                f"{found.file_name}: the file has no currency column and does not name its "
-                "currency: choose the statement's currency (JPY, INR or USD)"
-            )
-        warnings.append(f"currency {currency} read from {where}")
+    currency = _statement_currency(found, options, warnings)
     clients = {}
     if options.kind == "invoices":
         clients = {
@@ -397,6 +389,30 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
         clients,
     )
     return ctx, warnings
+
+
+def _statement_currency(
+    found: Inspection, options: ImportOptions, warnings: list[str]
+) -> str | None:
+    # A statement without a currency column is in the currency chosen for it, else in the one
+    # it names; one that names none needs a choice, and one that names another is refused.
+    if options.kind != "receipts" or "currency" in found.mapping.values():
+        return options.currency
+    named, where = found.currency
+    if options.currency and named and named != options.currency:
+        raise FileError(
+            f"{found.file_name}: {options.currency} was chosen, but the file says {named} "
+            f"({where}): choose {named}, or leave the currency to the file"
+        )
+    if options.currency:
+        return options.currency
+    if named is None:
+        raise FileError(
+            f"{found.file_name}: the file has no currency column and does not name its "
+            "currency: choose the statement's currency (JPY, INR or USD)"
+        )
+    warnings.append(f"currency {named} read from {where}")
+    return named
 
 
 def _previous_import(db: Database, sha: str, options: ImportOptions) -> dict | None:
