@@ -96,3 +96,22 @@ def test_lines_of_an_undone_import_come_in_again(db, collector, lead):
     result = sbi(db, collector, NOV, line("3 Nov 2026", "X", "N1", "1.00"), name="nov-fixed.csv")
     assert (result.imported, result.duplicates) == (2, 0)
     assert receipts(db)[0] == ("2026-11-02", FROM_MEHTA, 4720000)
+
+
+def test_a_reversal_takes_back_its_own_credit_not_an_older_one_with_the_same_ref(db, collector):
+    header = [*HEADER, "Reversal"]
+
+    def statement(name, *lines):
+        data = csv_bytes([*TITLE, header, *lines], delimiter="\t")
+        return import_file(
+            db, collector, data, name, ImportOptions(kind="receipts", currency="INR")
+        )
+
+    statement("nov.csv", [*line("2 Nov 2026", "CHQ DEP-GUPTA", "123456", "1,000.00"), ""])
+    statement("dec.csv", [*line("5 Dec 2026", "CHQ DEP-PATEL", "123456", "500.00"), ""])
+    # The bank returns the December cheque, under the cheque's number.
+    bounced = [*line("5 Dec 2026", "CHQ RETURN-PATEL", "123456", "500.00"), "Y"]
+    result = statement("dec-2.csv", bounced)
+    assert (result.updated, result.rejected) == (1, [])
+    live = db.execute("SELECT amount FROM receipts WHERE reversed_at IS NULL").fetchall()
+    assert live == [(100000,)]
