@@ -57,7 +57,7 @@ def new_lines(db: Database, records: list[dict]) -> tuple[list[tuple[dict, str]]
     pending = []  # lines their key does not settle: a reference may still find them
     for rec, key in zip(records, keys, strict=True):
         ref, old = usable_ref(rec), stored.get(key)
-        if old is not None and (ref is None or same_line(old, rec)) and old["id"] not in used:
+        if old is not None and (ref is None or _same_line(old, rec)) and old["id"] not in used:
             used.add(old["id"])
         else:
             pending.append((rec, key, ref))
@@ -100,15 +100,14 @@ def _receipts(db: Database, column: str, values: Any) -> dict[str, dict]:
     return found
 
 
-def same_line(old: dict, rec: dict) -> bool:
-    """Whether receipt ``old`` is statement line ``rec`` read again: one bank line has one
-    amount and one day, booked or valued, whatever its memo says in another export."""
+def _same_line(old: dict, rec: dict) -> bool:
+    # One bank line read twice has one amount and one day, booked or valued.
     days = {rec["date"], rec["value_date"] or rec["date"]}
     return old["amount"] == rec["amount"] and bool(days & {old["receipt_date"], old["value_date"]})
 
 
 def _twin(rows: list[dict], rec: dict, used: set[int]) -> dict | None:
-    return next((r for r in rows if r["id"] not in used and same_line(r, rec)), None)
+    return next((r for r in rows if r["id"] not in used and _same_line(r, rec)), None)
 
 
 def _free(db: Database, raw: str, taken: set[str]) -> str:

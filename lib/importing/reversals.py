@@ -57,14 +57,20 @@ def apply_reversals(
     return done, seen, errors
 
 
+def takes_back(rec: dict, receipt: dict) -> bool:
+    """Whether reversing line ``rec`` can be the return of ``receipt``: the same amount, booked
+    on the reversal's day or up to ``WINDOW_DAYS`` before."""
+    booked = receipt["receipt_date"]
+    return receipt["amount"] == rec["amount"] and _since(rec) <= booked <= rec["date"]
+
+
 def by_content(db: Database, rec: dict) -> tuple[dict, None] | tuple[None, str]:
     """The one live receipt a reversing line takes back, found by account, currency, amount,
     date and payer; or None and the reason no single receipt could be chosen."""
-    since = (date.fromisoformat(rec["date"]) - timedelta(days=WINDOW_DAYS)).isoformat()
     found = db.execute_returning_dicts(
         "SELECT * FROM receipts WHERE reversed_at IS NULL AND account = ? AND currency = ?"
         " AND amount = ? AND receipt_date BETWEEN ? AND ? ORDER BY receipt_date, id",
-        [rec["account"], rec["currency"], rec["amount"], since, rec["date"]],
+        [rec["account"], rec["currency"], rec["amount"], _since(rec), rec["date"]],
     )
     payer = _payer(rec)
     same = [r for r in found if not (payer and r["payer_name"]) or _payer(r) == payer]
@@ -87,6 +93,10 @@ def stale_suggestions(db: Database, receipt_ids: list[int]) -> None:
         "UPDATE match_suggestions SET status = 'stale' WHERE receipt_id = ? AND status = 'open'",
         [(i,) for i in receipt_ids],
     )
+
+
+def _since(rec: dict) -> str:
+    return (date.fromisoformat(rec["date"]) - timedelta(days=WINDOW_DAYS)).isoformat()
 
 
 def _payer(line: dict) -> str:
