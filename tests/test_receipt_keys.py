@@ -115,3 +115,20 @@ def test_a_reversal_takes_back_its_own_credit_not_an_older_one_with_the_same_ref
     assert (result.updated, result.rejected) == (1, [])
     live = db.execute("SELECT amount FROM receipts WHERE reversed_at IS NULL").fetchall()
     assert live == [(100000,)]
+
+
+def test_a_reversal_under_its_credits_reference_takes_that_credit_back(db, collector):
+    # Two credits of ₹500 in the window: the amount alone could not say which came back.
+    header = [*HEADER, "Reversal"]
+    credits = [
+        [*line("5 Dec 2026", "NEFT CR-A", "N339260000000001", "500.00"), ""],
+        [*line("6 Dec 2026", "NEFT CR-B", "N340260000000002", "500.00"), ""],
+    ]
+    returned = [*line("8 Dec 2026", "NEFT RETURN", "N339260000000001", "500.00"), "Y"]
+    options = ImportOptions(kind="receipts", currency="INR")
+    for name, rows in (("dec.csv", credits), ("dec-2.csv", [returned])):
+        data = csv_bytes([*TITLE, header, *rows], delimiter="\t")
+        result = import_file(db, collector, data, name, options)
+    assert (result.updated, result.rejected) == (1, [])
+    live = db.execute("SELECT reference FROM receipts WHERE reversed_at IS NULL").fetchall()
+    assert live == [("N340260000000002",)]
