@@ -7,6 +7,7 @@ edge (see :mod:`lib.parsing`), and turned back into currency units only for disp
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +27,11 @@ CURRENCIES: dict[str, Currency] = {
 }
 
 
+# How files write a currency besides its code: its symbol, or a word.
+CURRENCY_WORDS = {"¥": "JPY", "円": "JPY", "YEN": "JPY", "₹": "INR", "RS": "INR", "RS.": "INR",
+                  "$": "USD", "US$": "USD"}  # fmt: skip
+
+
 class UnknownCurrency(ValueError):
     """Raised for a currency code Kaishu does not keep."""
 
@@ -39,6 +45,14 @@ def currency(code: str) -> Currency:
     except (KeyError, AttributeError):
         known = ", ".join(CURRENCIES)
         raise UnknownCurrency(f"unknown currency {code!r}; Kaishu keeps {known}") from None
+
+
+def named_currency(text: str) -> str | None:
+    """The code that a currency code, symbol or word names (``"inr"``, ``"Rs."``, ``"円"``,
+    ``"US$"``), or None when it names no currency Kaishu keeps."""
+    word = unicodedata.normalize("NFKC", text).strip().upper()
+    code = CURRENCY_WORDS.get(word, word)
+    return code if code in CURRENCIES else None
 
 
 def exponent(code: str) -> int:

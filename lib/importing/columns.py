@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from lib.money import named_currency
+
 KINDS = ("clients", "invoices", "receipts")
 IGNORE = "ignore"
 
@@ -205,8 +207,6 @@ _ALIAS_INDEX: dict[str, dict[str, str]] = {
 # also in the file, and those precise headers (which then take the generic one's field).
 _GIVES_WAY = {"receipts": (("amount", "gross", frozenset({"net", "netamount", "payoutamount"})),)}
 _CURRENCY_SUFFIX = re.compile(r"[(\[]\s*(inr|jpy|usd|rs\.?|₹|¥|円|\$)\s*[)\]]\s*$", re.I)
-_SUFFIX_CODES = {"inr": "INR", "rs": "INR", "₹": "INR", "jpy": "JPY", "¥": "JPY", "円": "JPY",
-                 "usd": "USD", "$": "USD"}  # fmt: skip
 _NOT_WORD = re.compile(r"[^0-9a-z\u3040-\u30ff\u4e00-\u9fff]+")
 
 
@@ -219,9 +219,8 @@ def normalise_header(header: object) -> str:
 
 def header_currency(header: object) -> str | None:
     """The currency a header names at its end: ``'Deposit Amount (INR )'`` → ``'INR'``."""
-    text = unicodedata.normalize("NFKC", str(header or "")).strip().lower()
-    match = _CURRENCY_SUFFIX.search(text)
-    return _SUFFIX_CODES[match.group(1).rstrip(".")] if match else None
+    match = _CURRENCY_SUFFIX.search(unicodedata.normalize("NFKC", str(header or "")).strip())
+    return named_currency(match.group(1)) if match else None
 
 
 def field_names(kind: str) -> list[str]:

@@ -10,7 +10,6 @@ database.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from operator import itemgetter
 from typing import Any
 
 from lib.importing.columns import field as field_decl
-from lib.money import CURRENCIES
+from lib.money import CURRENCIES, named_currency
 from lib.parsing import (
     ParseError,
     infer_date_order,
@@ -35,16 +34,6 @@ DATE_FIELDS = {
     "receipts": ("date", "value_date"),
 }
 _DAY_MONTH = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
-_CURRENCY_WORDS = {
-    "¥": "JPY",
-    "円": "JPY",
-    "YEN": "JPY",
-    "₹": "INR",
-    "RS": "INR",
-    "RS.": "INR",
-    "$": "USD",
-    "US$": "USD",
-}
 
 
 class Bad(Exception):
@@ -260,9 +249,8 @@ def _currency_code(value: object) -> str | None:
     raw = parse_text(value)
     if raw is None:
         return None
-    code = unicodedata.normalize("NFKC", raw).strip().upper()
-    code = _CURRENCY_WORDS.get(code, code)
-    if code not in CURRENCIES:
+    code = named_currency(raw)
+    if code is None:
         raise ParseError(f"unknown currency {raw!r}; Kaishu keeps {', '.join(CURRENCIES)}")
     if isinstance(value, str) and len(_CODES) < 1000:
         _CODES[value] = code
