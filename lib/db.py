@@ -12,7 +12,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from lib.bulk import chunks
 from lib.money import CURRENCIES
 
 T = TypeVar("T")
@@ -229,6 +230,27 @@ def insert_many(db: Database, table: str, sql: str, rows: list[tuple]) -> None:
     db.conn.executemany(sql, rows)
     for create in creates:
         db.execute(create)
+
+
+def lookup(
+    db: Database,
+    table: str,
+    key: str,
+    values: Iterable[Any],
+    columns: str = "*",
+    where: str = "",
+    by: str | None = None,
+) -> dict[Any, dict[str, Any]]:
+    """Rows of ``table`` whose ``key`` is in ``values`` (and that meet ``where``), keyed by
+    their ``by`` column, ``key`` itself unless said. The IN list goes in chunks: SQLite
+    caps the parameters of one statement."""
+    found: dict[Any, dict[str, Any]] = {}
+    also = f" AND ({where})" if where else ""
+    for part in chunks(sorted(set(values)), 500):
+        marks = ",".join("?" * len(part))
+        for row in db.query(f"SELECT {columns} FROM {table} WHERE {key} IN ({marks}){also}", part):
+            found[row[by or key]] = row
+    return found
 
 
 def _run(db: Database, statements: str) -> None:

@@ -10,8 +10,9 @@ from sqlite_utils import Database
 
 from lib import audit
 from lib.auth import Actor, require
+from lib.db import lookup
 from lib.importing.rows import RowError
-from lib.importing.store import Outcome, lookup, store_invoices
+from lib.importing.store import Outcome, store_invoices
 from lib.money import format_money
 
 

@@ -16,9 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from lib.bulk import chunks
+from lib.db import lookup
 
-_CHUNK = 500
 _COLUMNS = "id, fingerprint, account, currency, reference, receipt_date, value_date, amount"
 
 
@@ -89,15 +88,8 @@ def usable_ref(rec: dict) -> str | None:
 def _receipts(db: Database, column: str, values: Any) -> dict[str, dict]:
     # Receipts (reversed ones too, not those of an undone import) whose ``column`` is one of
     # ``values``, keyed by their fingerprint.
-    found: dict[str, dict] = {}
-    for part in chunks(sorted(set(values)), _CHUNK):
-        sql = (
-            f"SELECT {_COLUMNS} FROM receipts WHERE {column} IN ({','.join('?' * len(part))})"
-            " AND instr(fingerprint, ':undone:') = 0"
-        )
-        for row in db.query(sql, part):
-            found[row["fingerprint"]] = row
-    return found
+    live = "instr(fingerprint, ':undone:') = 0"
+    return lookup(db, "receipts", column, values, _COLUMNS, live, by="fingerprint")
 
 
 def _same_line(old: dict, rec: dict) -> bool:

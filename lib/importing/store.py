@@ -6,16 +6,14 @@ already in the database exactly as the file has it counts as a duplicate and wri
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlite_utils import Database
 
 from lib import audit
 from lib.auth import Actor, require
 from lib.bulk import chunks
-from lib.db import insert_many
+from lib.db import insert_many, lookup
 from lib.importing.receipt_keys import new_lines, receipt_keys
 from lib.importing.reversals import apply_reversals, takes_back
 from lib.importing.rows import RowError
@@ -31,19 +29,6 @@ class Outcome:
     duplicates: int = 0
     errors: list[RowError] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
-
-
-def lookup(
-    db: Database, table: str, key: str, values: Iterable[str], columns: str = "*"
-) -> dict[str, dict[str, Any]]:
-    """Rows of ``table`` whose ``key`` is in ``values``, keyed by that value (chunked IN)."""
-    found: dict[str, dict[str, Any]] = {}
-    for part in chunks(sorted(set(values)), CHUNK):
-        marks = ",".join("?" * len(part))
-        sql = f"SELECT {columns} FROM {table} WHERE {key} IN ({marks})"
-        for row in db.query(sql, part):
-            found[row[key]] = row
-    return found
 
 
 def first_occurrences(records: list[dict], key: str, out: Outcome, what: str) -> list[dict]:
