@@ -24,6 +24,11 @@ _COLUMNS = "id, fingerprint, account, currency, reference, receipt_date, value_d
 def receipt_keys(records: list[dict]) -> list[str]:
     """The idempotency key of each receipt: its bank reference when that identifies it,
     else a fingerprint of account, date, amount, payer, memo and occurrence in the file."""
+    return [key for key, _ in _keyed(records)]
+
+
+def _keyed(records: list[dict]) -> list[tuple[str, str | None]]:
+    # Each record's key, with its usable reference (None for none).
     refs = [usable_ref(r) for r in records]
     repeated = _repeats(refs)
     seen: dict[tuple, int] = {}
@@ -42,7 +47,7 @@ def receipt_keys(records: list[dict]) -> list[str]:
             )
             seen[content] = seen.get(content, 0) + 1
             raw = "row|" + "|".join(map(str, content)) + f"|{seen[content]}"
-        keys.append(_digest(raw))
+        keys.append((_digest(raw), ref))
     return keys
 
 
@@ -50,12 +55,12 @@ def new_lines(db: Database, records: list[dict]) -> tuple[list[tuple[dict, str]]
     """The lines of ``records`` the ledger does not hold yet, each with the fingerprint to
     store it under, and how many are already there. Each receipt in the ledger stands for
     one line at most, so two equal lines in a file with one already imported add one."""
-    keys = receipt_keys(records)
-    stored = _receipts(db, "fingerprint", keys)
+    keyed = _keyed(records)
+    stored = _receipts(db, "fingerprint", [key for key, _ in keyed])
     used: set[int] = set()
     pending = []  # lines their key does not settle: a reference may still find them
-    for rec, key in zip(records, keys, strict=True):
-        ref, old = usable_ref(rec), stored.get(key)
+    for rec, (key, ref) in zip(records, keyed, strict=True):
+        old = stored.get(key)
         if old is not None and (ref is None or _same_line(old, rec)) and old["id"] not in used:
             used.add(old["id"])
         else:
