@@ -4,12 +4,13 @@ of a credit (RC) and the camt.053 debit marked RvslInd.
 The money never stayed, so the receipt of the original credit is reversed (never deleted), with
 the reason and an audit entry; any allocation or deduction it had is reversed first, so its
 invoices are open again. A 取消 repeats its notice, so it finds the notice's receipt by that
-receipt's own key. The others carry a new bank reference, so they find it by what a collector
-would compare: the same account, currency and amount, booked up to ``WINDOW_DAYS`` before, from
-the same payer when both name one. Only a single such receipt is reversed; none, or several,
-leave everything as it was and name the line. The line's key is kept on the receipt, so the same
-line in a later file changes nothing. A receipt the import reverses counts as an update: that
-import can no longer be undone whole.
+receipt's own key, when that receipt has the line's amount and a day it could take back (an
+older receipt may have used the same reference). The others carry a new bank reference, so
+they find it by what a collector would compare: the same account, currency and amount, booked
+up to ``WINDOW_DAYS`` before, from the same payer when both name one. Only a single such
+receipt is reversed; none, or several, leave everything as it was and name the line. The line's
+key is kept on the receipt, so the same line in a later file changes nothing. A receipt the
+import reverses counts as an update: that import can no longer be undone whole.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def apply_reversals(
     require(actor, "import")
     done, seen, errors = 0, 0, []
     for rec, receipt, was_applied, key in zip(records, originals, applied, line_keys, strict=True):
+        if receipt is not None and not _takes_back(rec, receipt):
+            receipt = None  # an older line that used the reference (a cheque number): not it
         if was_applied or (receipt is not None and receipt["reversed_at"]):
             seen += 1
             continue
@@ -57,9 +60,9 @@ def apply_reversals(
     return done, seen, errors
 
 
-def takes_back(rec: dict, receipt: dict) -> bool:
-    """Whether reversing line ``rec`` can be the return of ``receipt``: the same amount, booked
-    on the reversal's day or up to ``WINDOW_DAYS`` before."""
+def _takes_back(rec: dict, receipt: dict) -> bool:
+    # Whether reversing line ``rec`` can be the return of ``receipt``: the same amount, booked
+    # on the reversal's day or up to WINDOW_DAYS before.
     booked = receipt["receipt_date"]
     return receipt["amount"] == rec["amount"] and _since(rec) <= booked <= rec["date"]
 

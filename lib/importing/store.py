@@ -15,7 +15,7 @@ from lib.auth import Actor, require
 from lib.bulk import chunks
 from lib.db import insert_many, lookup
 from lib.importing.receipt_keys import new_lines, receipt_keys
-from lib.importing.reversals import apply_reversals, takes_back
+from lib.importing.reversals import apply_reversals
 from lib.importing.rows import RowError
 from lib.money import format_money
 
@@ -374,17 +374,13 @@ def _reverse_cancelled(
 ) -> tuple[int, int, list[RowError]]:
     # A Zengin 取消 repeats its notice, so keyed on its own (its reference then usable) it finds
     # the notice's receipt; the others are found by amount and payer (reversals.by_content).
-    # A receipt under that key of another amount, or older than a reversal comes, is a line
-    # that used the reference before (a cheque number): not the one this line takes back.
     own = [receipt_keys([rec])[0] for rec in cancels]
     found = lookup(db, "receipts", "fingerprint", own)
-    originals = [found.get(k) for k in own]
-    originals = [
-        r if r and takes_back(c, r) else None for r, c in zip(originals, cancels, strict=True)
-    ]
     lines = ["reversal|" + key for key in receipt_keys(cancels)]
     applied = lookup(db, "receipts", "reversal_key", lines, "reversal_key")
-    return apply_reversals(db, actor, cancels, originals, [k in applied for k in lines], lines, now)
+    return apply_reversals(
+        db, actor, cancels, [found.get(k) for k in own], [k in applied for k in lines], lines, now
+    )
 
 
 def store_receipts(
