@@ -42,6 +42,7 @@ CARD_HEADER = (
 _W3CDTF = re.compile(r">\d{4}-\d\d-\d\dT[\d:.]+Z<")
 MUFG_ACCOUNT_NO = "普通 1234567"
 HDFC_ACCOUNT_NO = "50200012345678"
+HDFC_LOW_BALANCE = 25_00_000_00  # the INR account never dips below ₹25 lakh
 
 
 def write_files(ledger: DemoLedger) -> dict[str, bytes]:
@@ -211,7 +212,7 @@ def hdfc_xlsx(ledger: DemoLedger) -> bytes:
         ["*" * 8] * len(HDFC_HEADER),
     ]
     lines = _statement_lines(ledger, ACCOUNTS["INR"])
-    balances = _balances(lines, 25_00_000_00)
+    balances = _balances(lines, HDFC_LOW_BALANCE)
     for (row, credit), balance in zip(lines, balances, strict=True):
         shown = f"{date.fromisoformat(row['date']):%d/%m/%y}"
         amount = _inr_text(row["amount"])
@@ -236,7 +237,7 @@ def _hdfc_summary(lines: list[tuple[dict, bool]], balances: list[int], as_of: st
     credits = [row["amount"] for row, credit in lines if credit]
     debits = [row["amount"] for row, credit in lines if not credit]
     net = sum(credits) - sum(debits)
-    closing = balances[-1] if balances else 25_00_000_00
+    closing = balances[-1] if balances else HDFC_LOW_BALANCE
     return [
         [],
         ["*" * 8] * len(HDFC_HEADER),
