@@ -63,9 +63,9 @@ LAYOUTS = {
          "Amount": "amount", "Dr / Cr": "dr_cr", "Balance": "balance"},
     ),
     "Stripe payouts": (  # beside Net, Amount is the gross: Net is what reached the bank
-        "id,Type,Amount,Fee,Net,Currency,Description",
+        "id,Type,Amount,Fee,Net,Currency,Created (UTC),Available On (UTC),Description",
         {"Amount": "gross", "Fee": "fee", "Net": "amount", "Currency": "currency",
-         "Description": "memo"},
+         "Created (UTC)": "date", "Available On (UTC)": "value_date", "Description": "memo"},
     ),
     "Razorpay settlements": (
         "settlement_id,settlement_utr,amount,fee,tax,settled_at",
@@ -85,7 +85,7 @@ def test_real_statement_layouts_map_without_help(bank):
     mapping = auto_map(headers, "receipts")
     assert {headers[c]: f for c, f in mapping.items()} == expected
     assert detect_kind([headers]) == "receipts"
-    if "date" in expected.values():  # PayPay splits its date in six columns, Stripe has "Created"
+    if "date" in expected.values():  # PayPay splits its date (see test_importing_split_dates)
         assert missing_required("receipts", mapping) == []
 
 

@@ -132,10 +132,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             "Date",
             "date txndate transactiondate trandate postingdate bookingdate "
             "payoutdate paymentdate receiptdate settlementdate settledat 取引日 日付 勘定日 入金日 "
-            "年月日 お取引日 取扱日 お振込日 振込日",
+            "年月日 お取引日 取扱日 お振込日 振込日 操作日 created createdutc createddate",
             True,
         ),
-        _f("value_date", "Value date", "valuedate valuedt valuedat 起算日"),
+        _f(
+            "value_date",
+            "Value date",
+            "valuedate valuedt valuedat 起算日 availableon availableonutc arrivaldate "
+            "arrivaldateutc",
+        ),
         _f(
             "amount",
             "Amount received",

@@ -22,6 +22,7 @@ import mt940
 from defusedxml import ElementTree
 
 from lib.importing.reader import WORKBOOK_MAGIC, FileError, Sheet, read_sheet
+from lib.importing.split_dates import join_split_dates
 from lib.importing.zengin import is_zengin, read_zengin
 
 HEADER = ["Date", "Value Date", "Credit", "Debit", "Payer", "Narration", "Reference", "Currency",
@@ -76,9 +77,14 @@ def detect(data: bytes) -> str | None:
 
 def read_upload(data: bytes, file_name: str, sheet: str | None = None) -> Sheet:
     """Any uploaded file as a :class:`Sheet`: a bank statement format recognised by its
-    content, else a workbook or a CSV (:func:`lib.importing.reader.read_sheet`)."""
+    content, else a workbook or a CSV (:func:`lib.importing.reader.read_sheet`), with a date
+    split over year, month and day columns joined into one."""
     kind = detect(data) if data and not data.startswith(WORKBOOK_MAGIC) else None
-    return read_statement(data, file_name, kind) if kind else read_sheet(data, file_name, sheet)
+    if kind:
+        return read_statement(data, file_name, kind)
+    table = read_sheet(data, file_name, sheet)
+    table.rows = join_split_dates(table.rows)
+    return table
 
 
 def read_statement(data: bytes, file_name: str, kind: str) -> Sheet:
