@@ -648,3 +648,38 @@ def test_check_with_the_actor_counts_what_the_import_would_do_and_writes_nothing
     assert db.execute("SELECT due_date FROM invoices").fetchone()[0] == "2025-04-30"
     result = invoices(db, collector, changed, name="l2.xlsx")
     assert (result.imported, result.updated) == (1, 1)
+
+
+COVER = [["請求一覧 2026年11月"], ["作成者: 経理部"], ["注意: このファイルは社外秘です"]]
+
+
+def test_the_ledger_sheet_is_found_behind_a_cover_sheet(db, collector):
+    rows = [INVOICE_HEADER, ["A-001", "JP0001", "山田商事", date(2026, 11, 2), date(2026, 11, 30),
+                             11000, 1000, "JPY"]]  # fmt: skip
+    data = xlsx_bytes(COVER, sheet="表紙", extra_sheets={"集計": [["合計", 11000]], "請求": rows})
+    found = inspect_file(db, data, "book.xlsx")
+    assert (found.sheet.name, found.kind) == ("請求", "invoices")
+    assert found.sheet.sheet_names == ["表紙", "集計", "請求"]
+    result = invoices(db, collector, data, "book.xlsx")
+    assert (result.imported, result.rejected) == (1, [])
+
+
+def test_a_workbook_with_no_known_header_falls_back_to_its_first_sheet(db):
+    data = xlsx_bytes([["Notes"]], sheet="Empty", extra_sheets={"Data": [["a", "b"], [1, 2]]})
+    with pytest.raises(FileError, match="no header row recognised"):
+        inspect_file(db, data, "book.xlsx")
+    found = inspect_file(db, data, "book.xlsx", "invoices")
+    assert found.sheet.name == "Empty"  # nothing known anywhere: the first sheet, as before
+    assert "Invoice no" in found.missing
+
+
+def test_a_named_sheet_is_read_even_when_another_looks_like_data(db, collector):
+    first = [INVOICE_HEADER, ["A-001", "JP0001", "山田商事", date(2026, 11, 2),
+                              date(2026, 11, 30), 11000, 1000, "JPY"]]  # fmt: skip
+    second = [INVOICE_HEADER, ["B-001", "JP0002", "鈴木商店", date(2026, 11, 3),
+                               date(2026, 12, 3), 22000, 2000, "JPY"]]  # fmt: skip
+    data = xlsx_bytes(first, sheet="October", extra_sheets={"November": second})
+    assert inspect_file(db, data, "book.xlsx").sheet.name == "October"
+    result = invoices(db, collector, data, "book.xlsx", sheet="November")
+    assert result.imported == 1
+    assert [r[0] for r in db.execute("SELECT invoice_no FROM invoices")] == ["B-001"]

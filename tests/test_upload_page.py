@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import csv_bytes, open_app
+from conftest import csv_bytes, open_app, xlsx_bytes
 from statement_files import MT940_INR
 
 from lib.db import connect
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 LEDGER = [
     [
@@ -237,3 +239,24 @@ def test_mapping_examples_skip_the_rule_of_stars_and_show_each_columns_first_val
     examples = dict(zip(mapping["Column in the file"], mapping["Example"], strict=True))
     assert examples["Date"] == "02/11/2026"
     assert (examples["Withdrawal Amt."], examples["Deposit Amt."]) == ("5,000.00", "1,18,000.00")
+
+
+def test_the_sheet_can_be_chosen_when_the_workbook_has_several(app_db):
+    cover = [["請求一覧"], ["作成者: 経理部"]]
+    other = [
+        LEDGER[0],
+        ["0000999", "C9", "Other Co", "01/05/2025", "31/05/2025", "500", "0", "INR"],
+    ]
+    data = xlsx_bytes(cover, sheet="表紙", extra_sheets={"Ledger": LEDGER, "May": other})
+    at = open_app("priya", "pages/upload_page.py")
+    at.file_uploader[0].upload("book.xlsx", data, XLSX).run()
+    assert not at.exception, at.exception
+    sheet = next(s for s in at.selectbox if s.label == "Sheet")
+    assert sheet.value == "Ledger" and sheet.options == ["表紙", "Ledger", "May"]
+    assert any("2 new rows" in w.value for w in at.warning)  # the 31/02 row has a problem
+    sheet.set_value("May").run()
+    assert not at.exception, at.exception
+    assert any("1 new row" in s.value for s in at.success)
+    import_button(at).click().run()
+    invoices = connect(app_db).execute("SELECT invoice_no FROM invoices").fetchall()
+    assert [r[0] for r in invoices] == ["0000999"]

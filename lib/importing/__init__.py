@@ -144,7 +144,7 @@ def inspect_file(
     overrides: dict[str, str] | None = None,
 ) -> Inspection:
     """Read ``data`` and propose kind, header row and mapping; raise FileError if unreadable."""
-    table = read_upload(data, file_name, sheet)
+    table = read_upload(data, file_name, sheet, _recogniser(kind))
     kind = kind or detect_kind(table.rows)
     if kind is None:
         raise FileError(
@@ -177,6 +177,14 @@ def inspect_file(
         account_from_titles(titles),
         currency_named(titles, headers, mapping),
     )
+
+
+def _recogniser(kind: str | None) -> Callable[[list[list[object]]], bool]:
+    # Which sheet of a workbook holds the data: one with a header row of this kind, or of
+    # any kind when the kind is left to Kaishu.
+    if kind is None:
+        return lambda rows: detect_kind(rows) is not None
+    return lambda rows: kind in KINDS and find_header(rows, kind)[0] >= 0
 
 
 def _header_and_mapping(

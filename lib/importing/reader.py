@@ -12,6 +12,7 @@ import csv
 import io
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from python_calamine import CalamineSheet, CalamineWorkbook
@@ -25,6 +26,8 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_MAGIC = (_ZIP, _OLE2)  # how .xlsx/.ods and .xls files begin
 _WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 _DELIMITERS = (",", "\t", ";", "|")
+HEADER_SCAN = 30  # a header row is looked for among a sheet's first thirty rows
+Recognise = Callable[[list[list[object]]], bool]
 
 
 class FileError(ValueError):
@@ -43,15 +46,21 @@ class Sheet:
     statement: str | None = None  # a bank format read into this table ("MT940 statement")
 
 
-def read_sheet(data: bytes, file_name: str, sheet: str | None = None) -> Sheet:
-    """Read ``data`` (the file's bytes) into a :class:`Sheet`; raise FileError when unreadable."""
+def read_sheet(
+    data: bytes, file_name: str, sheet: str | None = None, recognise: Recognise | None = None
+) -> Sheet:
+    """Read ``data`` (the file's bytes) into a :class:`Sheet`; raise FileError when unreadable.
+
+    Of a workbook, ``sheet`` is read when named; else the first visible sheet whose first rows
+    ``recognise`` accepts (a cover sheet or a notes sheet comes first in many workbooks), else
+    the first that is not empty."""
     if not data:
         raise FileError(f"{file_name}: the file is empty")
     if len(data) > MAX_BYTES:
         raise FileError(f"{file_name}: larger than {MAX_BYTES // 2**20} MB; split it by period")
     lower = file_name.lower()
     if data.startswith(WORKBOOK_MAGIC):
-        return _read_workbook(data, file_name, sheet)
+        return _read_workbook(data, file_name, sheet, recognise)
     if lower.endswith(_WORKBOOK_EXT):
         raise FileError(f"{file_name}: not a valid Excel workbook (is it damaged or renamed?)")
     return _read_text(data, file_name)
@@ -84,7 +93,9 @@ def _check_size(rows: int, columns: int, file_name: str) -> None:
         )
 
 
-def _read_workbook(data: bytes, file_name: str, sheet: str | None) -> Sheet:
+def _read_workbook(
+    data: bytes, file_name: str, sheet: str | None, recognise: Recognise | None
+) -> Sheet:
     if data.startswith(_ZIP):
         _check_zip(data, file_name)
     try:
@@ -93,7 +104,7 @@ def _read_workbook(data: bytes, file_name: str, sheet: str | None) -> Sheet:
         visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
         if sheet is not None and sheet not in names:
             raise FileError(f"{file_name}: no sheet named {sheet!r}; sheets: {', '.join(names)}")
-        chosen, table = _pick_sheet(book, sheet, visible or names)
+        chosen, table = _pick_sheet(book, sheet, visible or names, recognise)
         _check_size(
             max(table.height, table.total_height), max(table.width, table.total_width), file_name
         )
@@ -106,18 +117,24 @@ def _read_workbook(data: bytes, file_name: str, sheet: str | None) -> Sheet:
 
 
 def _pick_sheet(
-    book: CalamineWorkbook, wanted: str | None, names: list[str]
+    book: CalamineWorkbook, wanted: str | None, names: list[str], recognise: Recognise | None
 ) -> tuple[str, CalamineSheet]:
     # Loading a sheet parses all of it, so each sheet is loaded at most once.
     if wanted:
         return wanted, book.get_sheet_by_name(wanted)
     if not names:
         raise FileError("the workbook has no sheets")
+    first = None
     for name in names:
         table = book.get_sheet_by_name(name)
-        if table.height > 0:
+        if table.height == 0:
+            continue
+        if recognise is None or len(names) == 1:
             return name, table
-    return names[0], book.get_sheet_by_name(names[0])
+        if recognise(table.to_python(skip_empty_area=False, nrows=HEADER_SCAN)):
+            return name, table
+        first = first or (name, table)
+    return first or (names[0], book.get_sheet_by_name(names[0]))
 
 
 def _trim(row: list[object]) -> list[object]:

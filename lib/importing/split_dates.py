@@ -12,14 +12,15 @@ import re
 import unicodedata
 from datetime import date
 
+from lib.importing.reader import HEADER_SCAN
+
 _PART = re.compile(r"^(?P<stem>.*?)[(\[]?(?P<part>年|月|日)[)\]]?$")
-_SCAN = 30  # header rows are found among the first thirty, as elsewhere
 
 
 def join_split_dates(rows: list[list[object]]) -> list[list[object]]:
     """``rows`` with the first header row's split date (year, month and day columns sharing
     a stem) joined into its year column; ``rows`` itself when no row has one."""
-    for at, header in enumerate(rows[:_SCAN]):
+    for at, header in enumerate(rows[:HEADER_SCAN]):
         parts = _split_date(header)
         if parts:
             stem, year, month, day = parts

@@ -21,7 +21,7 @@ from xml.etree.ElementTree import Element
 import mt940
 from defusedxml import ElementTree
 
-from lib.importing.reader import WORKBOOK_MAGIC, FileError, Sheet, read_sheet
+from lib.importing.reader import WORKBOOK_MAGIC, FileError, Recognise, Sheet, read_sheet
 from lib.importing.split_dates import join_split_dates
 from lib.importing.zengin import is_zengin, read_zengin
 
@@ -75,14 +75,17 @@ def detect(data: bytes) -> str | None:
     return None
 
 
-def read_upload(data: bytes, file_name: str, sheet: str | None = None) -> Sheet:
+def read_upload(
+    data: bytes, file_name: str, sheet: str | None = None, recognise: Recognise | None = None
+) -> Sheet:
     """Any uploaded file as a :class:`Sheet`: a bank statement format recognised by its
-    content, else a workbook or a CSV (:func:`lib.importing.reader.read_sheet`), with a date
+    content, else a workbook or a CSV (:func:`lib.importing.reader.read_sheet`, which takes the
+    first sheet whose rows ``recognise`` accepts), with a date
     split over year, month and day columns joined into one."""
     kind = detect(data) if data and not data.startswith(WORKBOOK_MAGIC) else None
     if kind:
         return read_statement(data, file_name, kind)
-    table = read_sheet(data, file_name, sheet)
+    table = read_sheet(data, file_name, sheet, recognise)
     table.rows = join_split_dates(table.rows)
     return table
 

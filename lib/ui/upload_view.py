@@ -14,6 +14,7 @@ from lib.importing import (
     FileError,
     ImportOptions,
     ImportResult,
+    Inspection,
     check_file,
     import_file,
     inspect_file,
@@ -85,6 +86,9 @@ def upload_panel(
         st.subheader(fmt.plain(name))
         try:
             found = inspect_file(db(), data, name, chosen)
+            sheet = _sheet(found, name)
+            if sheet:
+                found = inspect_file(db(), data, name, chosen, sheet)
         except FileError as exc:
             hint = (
                 ""
@@ -108,9 +112,9 @@ def upload_panel(
             width = max([len(found.headers), *(len(row) for row in found.sample)])
             cells = [[fmt.cell(v) for v in row] + [""] * (width - len(row)) for row in found.sample]
             st.dataframe(pd.DataFrame(cells), hide_index=True)
-        corrections = edit_mapping(found, key=f"map-{name}")
+        corrections = edit_mapping(found, key=f"map-{name}" + (f"-{sheet}" if sheet else ""))
         if corrections:
-            found = inspect_file(db(), data, name, found.kind, overrides=corrections)
+            found = inspect_file(db(), data, name, found.kind, sheet, corrections)
         if found.missing:
             st.warning(f"Map these before importing: {fmt.plain(', '.join(found.missing))}.")
         options = ImportOptions(
@@ -120,6 +124,7 @@ def upload_panel(
             account=defaults.account,
             currency=defaults.currency,
             date_order=defaults.date_order,
+            sheet=sheet,
         )
         checked = not found.missing and _dry_run(me, data, name, options)
         save_as = st.text_input(
@@ -140,6 +145,21 @@ def upload_panel(
             else:
                 bar.empty()
                 show_result(result, name)
+
+
+def _sheet(found: Inspection, name: str) -> str | None:
+    # The sheet to read when the user picks another than the one Kaishu found the data on.
+    names = found.sheet.sheet_names
+    if len(names) < 2:
+        return None
+    picked = st.selectbox(
+        "Sheet",
+        names,
+        index=names.index(found.sheet.name) if found.sheet.name in names else 0,
+        key=f"sheet-{name}",
+        help="Kaishu reads the first sheet with a header row it knows; pick another here.",
+    )
+    return picked if picked != found.sheet.name else None
 
 
 def _dry_run(me: Actor, data: bytes, name: str, options: ImportOptions) -> bool:
