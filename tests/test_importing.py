@@ -251,6 +251,23 @@ def test_unusable_files_raise_a_clear_file_error(db, collector, payload, name):
     assert db["imports"].count == 0
 
 
+@pytest.mark.parametrize(
+    "payload,name,says",
+    [
+        (
+            (SAMPLES / "password-protected.xlsx").read_bytes(),
+            "hdfc.xlsx",
+            "protected with a password",
+        ),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", "statement.pdf", "as Excel or CSV"),
+    ],
+)
+def test_a_locked_workbook_or_a_pdf_says_what_to_do(db, collector, payload, name, says):
+    with pytest.raises(FileError, match=says):
+        receipts(db, collector, payload, name=name, currency="INR")
+    assert db["imports"].count == 0
+
+
 def test_interns_may_not_import(db, intern):
     with pytest.raises(PermissionDenied):
         invoices(

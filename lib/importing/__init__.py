@@ -55,8 +55,9 @@ __all__ = [
 
 # What the upload box takes: workbooks, CSV, and statements in the banks' own formats
 # (MT940 .sta/.940, camt.053 .xml, OFX, Zengin .txt/.dat); the content decides, not the name.
+# A PDF is taken only to say how to get the statement as a spreadsheet instead.
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "csv", "tsv", "txt", "sta", "940", "mt940", "xml", "ofx",
-                "qfx", "dat")  # fmt: skip
+                "qfx", "dat", "pdf")  # fmt: skip
 MAX_STORED_REJECTS = 10_000
 Progress = Callable[[float, str], None]
 _STORE = {"clients": store_clients, "invoices": store_ledger, "receipts": store_receipts}

@@ -26,6 +26,8 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_MAGIC = (_ZIP, _OLE2)  # how .xlsx/.ods and .xls files begin
 _WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 _DELIMITERS = (",", "\t", ";", "|")
+# Excel's "Encrypt with Password" wraps the workbook in an OLE2 file with this stream.
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 HEADER_SCAN = 30  # a header row is looked for among a sheet's first thirty rows
 Recognise = Callable[[list[list[object]]], bool]
 
@@ -59,6 +61,11 @@ def read_sheet(
     if len(data) > MAX_BYTES:
         raise FileError(f"{file_name}: larger than {MAX_BYTES // 2**20} MB; split it by period")
     lower = file_name.lower()
+    if data.startswith(b"%PDF"):
+        raise FileError(
+            f"{file_name}: a PDF has no rows and columns to read. Download the statement or "
+            "report as Excel or CSV (net banking offers both) and upload that"
+        )
     if data.startswith(WORKBOOK_MAGIC):
         return _read_workbook(data, file_name, sheet, recognise)
     if lower.endswith(_WORKBOOK_EXT):
@@ -112,7 +119,16 @@ def _read_workbook(
     except FileError:
         raise
     except Exception as exc:  # calamine raises its own errors for damaged files
-        raise FileError(f"{file_name}: cannot read the workbook ({_short(exc)})") from None
+        if _ENCRYPTED in data or "password" in str(exc).lower():
+            raise FileError(
+                f"{file_name}: the workbook is protected with a password. Open it in Excel, "
+                "clear the password (File › Info › Protect Workbook › Encrypt with Password), "
+                "save it and upload it again"
+            ) from None
+        raise FileError(
+            f"{file_name}: cannot read the workbook ({_short(exc)}); check that it is the "
+            "export itself, saved as .xlsx or .csv"
+        ) from None
     return Sheet(chosen, rows, names)
 
 
@@ -156,7 +172,10 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "utf-16"
     if b"\x00" in data[:8192]:
-        raise FileError(f"{file_name}: not a spreadsheet or a text file")
+        raise FileError(
+            f"{file_name}: not a spreadsheet or a text file; upload the export itself, saved "
+            "as .xlsx or .csv"
+        )
     for encoding in ("utf-8", "cp932"):
         try:
             return data.decode(encoding), encoding

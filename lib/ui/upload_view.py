@@ -21,7 +21,6 @@ from lib.importing import (
     save_preset,
 )
 from lib.importing.history import rejects_workbook
-from lib.importing.statements import detect
 from lib.ui import format as fmt
 from lib.ui.context import db
 from lib.ui.mapping import edit_mapping
@@ -90,12 +89,7 @@ def upload_panel(
             if sheet:
                 found = inspect_file(db(), data, name, chosen, sheet)
         except FileError as exc:
-            hint = (
-                ""
-                if detect(data)
-                else " Check that it is the export itself, saved as .xlsx or .csv."
-            )
-            st.error(f"{fmt.plain(exc)}.{hint}")
+            st.error(f"{fmt.plain(exc)}.")
             return
         where = (
             f"read from the bank's format ({found.sheet.statement})"
