@@ -700,3 +700,45 @@ def test_a_named_sheet_is_read_even_when_another_looks_like_data(db, collector):
     result = invoices(db, collector, data, "book.xlsx", sheet="November")
     assert result.imported == 1
     assert [r[0] for r in db.execute("SELECT invoice_no FROM invoices")] == ["B-001"]
+
+
+def test_tally_outstandings_with_dr_and_cr_marks(db, collector):
+    # Tally's Bills Receivable, saved to Excel: company and period above the header, and the
+    # amounts in the bookkeeping sense (Dr owed by the party, Cr an advance from it).
+    data = xlsx_bytes(
+        [
+            ["Sharma Services India Pvt Ltd"],
+            ["Bills Receivable"],
+            ["1-Apr-25 to 31-Mar-26"],
+            ["Date", "Ref. No.", "Party's Name", "Pending Amount", "Due on", "Overdue by days"],
+            [
+                "1-Oct-25",
+                "SSI/25-26/0412",
+                "Alpha Foods Pvt Ltd",
+                "1,18,000.00 Dr",
+                "31-Oct-25",
+                152,
+            ],
+            [
+                "15-Nov-25",
+                "SSI/25-26/0533",
+                "Alpha Foods Pvt Ltd",
+                "59,000.00 Dr",
+                "15-Dec-25",
+                107,
+            ],
+            ["20-Nov-25", "ADV/25-26/07", "Alpha Foods Pvt Ltd", "5,000.00 Cr", "", ""],
+        ]
+    )
+    db["clients"].insert({"client_code": "ALPHA", "name": "Alpha Foods Pvt Ltd", "currency": "INR",
+                          "language": "en", "created_at": "2025-01-01T00:00:00Z",
+                          "updated_at": "2025-01-01T00:00:00Z"})  # fmt: skip
+    result = invoices(db, collector, data, "outstanding.xlsx", currency="INR")
+    assert result.imported == 2
+    assert [(e.row, e.column) for e in result.rejected] == [(7, "Pending Amount")]
+    assert "credit note" in result.rejected[0].reason
+    rows = db.execute("SELECT invoice_no, amount, due_date FROM invoices ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("SSI/25-26/0412", 11_800_000, "2025-10-31"),
+        ("SSI/25-26/0533", 5_900_000, "2025-12-15"),
+    ]

@@ -114,3 +114,43 @@ def test_amount_gives_way_only_to_a_net_column():
 )
 def test_header_currency(header, code):
     assert header_currency(header) == code
+
+
+# Invoice ledgers as the accounting packages export them.
+LEDGERS = {
+    "Tally bills receivable": (
+        "Date,Ref. No.,Party's Name,Pending Amount,Due on,Overdue by days",
+        {"Date": "invoice_date", "Ref. No.": "invoice_no", "Party's Name": "client_name",
+         "Pending Amount": "amount", "Due on": "due_date"},
+    ),
+    "Tally with the opening amount": (  # the bill itself, not what is left of it
+        "Date,Ref. No.,Party's Name,Pending Amount,Opening Amount,Due on,Overdue by days",
+        {"Date": "invoice_date", "Ref. No.": "invoice_no", "Party's Name": "client_name",
+         "Opening Amount": "amount", "Due on": "due_date"},
+    ),
+    "a ledger with a reference beside the invoice number": (
+        "Ref No,Invoice No,Customer Code,Invoice Date,Amount",
+        {"Invoice No": "invoice_no", "Customer Code": "client_code",
+         "Invoice Date": "invoice_date", "Amount": "amount"},
+    ),
+    "SAP FBL5N": (
+        "Assignment,Document Number,Document Date,Net due date,Amount in doc. curr.,"
+        "Document currency,Text",
+        {"Document Number": "invoice_no", "Document Date": "invoice_date",
+         "Net due date": "due_date", "Amount in doc. curr.": "amount",
+         "Document currency": "currency"},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("export", LEDGERS)
+def test_ledger_exports_map_without_help(export):
+    line, expected = LEDGERS[export]
+    headers = line.split(",")
+    assert {headers[c]: f for c, f in auto_map(headers, "invoices").items()} == expected
+    assert detect_kind([headers]) == "invoices"
+
+
+def test_a_statement_with_a_ref_no_is_still_a_statement():
+    headers = ["Date", "Description", "Ref No", "Amount", "Dr / Cr", "Balance"]
+    assert detect_kind([headers]) == "receipts"

@@ -20,6 +20,7 @@ from lib.parsing import (
     parse_bool,
     parse_date,
     parse_int,
+    parse_ledger_amount,
     parse_text,
 )
 
@@ -645,6 +646,33 @@ def _answers(parser: Callable[[object], object], value: object, *types: type) ->
 @given(any_cell, st.sampled_from(CURRENCIES))
 def test_parse_amount_answers_int_or_parse_error(value: object, currency: str) -> None:
     _answers(lambda v: parse_amount(v, currency), value, int)
+
+
+@given(any_cell, st.sampled_from(CURRENCIES))
+def test_a_ledger_amount_is_the_statement_amount_or_its_opposite(value: object, currency: str):
+    _answers(lambda v: parse_ledger_amount(v, currency), value, int)
+    try:
+        statement = parse_amount(value, currency)
+    except ParseError:
+        return
+    assert parse_ledger_amount(value, currency) in (statement, -statement if statement else None)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1,18,000.00 Dr", 11_800_000),  # Tally: the customer owes it
+        ("5,000.00 Cr", -500_000),  # a credit to the customer: an advance or a credit note
+        ("5,000 cr.", -500_000),
+        ("１，０００ Ｄｒ", 100_000),
+        ("(1,234.00)", -123_400),  # brackets keep their meaning
+        ("59,000.00", 5_900_000),
+        (59000.0, 5_900_000),
+        ("-", None),
+    ],
+)
+def test_ledger_amounts_read_dr_and_cr_as_bookkeeping(value: object, expected: int | None):
+    assert parse_ledger_amount(value, "INR") == expected
 
 
 @given(any_cell, st.sampled_from(["DMY", "MDY"]))

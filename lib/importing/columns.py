@@ -37,10 +37,11 @@ _CODE = (
     "debtorcode accountcode 得意先コード 顧客コード 取引先コード 得意先cd 顧客番号 得意先番号"
 )
 _NAME = (
-    "customername customer client clientname partyname companyname debtor debtorname name "
+    "customername customer client clientname partyname partysname companyname debtor debtorname "
+    "name "
     "得意先名 顧客名 取引先名 会社名 得意先 顧客 請求先名"
 )
-_CURRENCY = "currency ccy cur currencycode 通貨 通貨コード"
+_CURRENCY = "currency ccy cur currencycode documentcurrency doccurrency doccurr 通貨 通貨コード"
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "clients": (
@@ -78,8 +79,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f(
             "invoice_no",
             "Invoice no",
-            "invoiceno invoicenumber invno invoice billno "
-            "billnumber documentno docno voucherno 請求書番号 請求番号 伝票番号 請求書no",
+            "invoiceno invoicenumber invno invoice billno billnumber documentno docno "
+            "documentnumber voucherno refno 請求書番号 請求番号 伝票番号 請求書no",
             True,
         ),
         _f("client_code", "Client code", _CODE),
@@ -100,14 +101,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f(
             "due_date",
             "Due date",
-            "duedate dueon paymentduedate due 支払期日 支払期限 入金予定日 入金期日 期日",
+            "duedate dueon paymentduedate due netduedate netduedt "
+            "支払期日 支払期限 入金予定日 入金期日 期日",
         ),
         _f(
             "amount",
             "Amount (incl. tax)",
             "amount invoiceamount total totalamount grossamount "
-            "amountincltax invoicetotal billamount invoicevalue 請求金額 金額 税込金額 合計金額 "
-            "請求額",
+            "amountincltax invoicetotal billamount invoicevalue openingamount pendingamount "
+            "amountindoccurr amountindocumentcurrency 請求金額 金額 税込金額 合計金額 請求額",
         ),
         _f(
             "amount_before_tax",
@@ -210,7 +212,17 @@ _ALIAS_INDEX: dict[str, dict[str, str]] = {
 }
 # Per kind: a generic header, the field it takes instead when one of the precise headers is
 # also in the file, and those precise headers (which then take the generic one's field).
-_GIVES_WAY = {"receipts": (("amount", "gross", frozenset({"net", "netamount", "payoutamount"})),)}
+_GIVES_WAY: dict[str, tuple[tuple[str, str | None, frozenset[str]], ...]] = {
+    "receipts": (("amount", "gross", frozenset({"net", "netamount", "payoutamount"})),),
+    "invoices": (
+        # Tally's Ref. No. is the bill number, unless the ledger also has an invoice number;
+        # its Pending Amount is what is left, the Opening Amount the bill itself.
+        ("refno", None, frozenset({"invoiceno", "invoicenumber", "invno", "billno"})),
+        ("pendingamount", None, frozenset({"openingamount", "amount", "billamount"})),
+    ),
+}
+# Headers that name a field too loosely to tell the kind of file by themselves.
+_WEAK = frozenset({"refno"})
 _CURRENCY_SUFFIX = re.compile(r"[(\[]\s*(inr|jpy|usd|rs\.?|₹|¥|円|\$)\s*[)\]]\s*$", re.I)
 _NOT_WORD = re.compile(r"[^0-9a-z\u3040-\u30ff\u4e00-\u9fff]+")
 
@@ -256,7 +268,7 @@ def auto_map(headers: list[object], kind: str) -> dict[int, str]:
         if better and names[cols[0]] == generic:
             del mapping[cols[0]]
             mapping[better[0]] = name
-            if instead not in columns:
+            if instead and instead not in columns:
                 mapping[cols[0]] = instead
     return dict(sorted(mapping.items()))
 
@@ -280,10 +292,11 @@ def detect_kind(rows: list[list[object]]) -> str | None:
     """Guess whether a sheet is a client master, an invoice ledger or a statement."""
     scores = {}
     for kind in KINDS:
-        _, mapping = find_header(rows, kind)
+        at, mapping = find_header(rows, kind)
         fields = set(mapping.values())
         score = len(fields)
-        score += 5 if kind == "invoices" and "invoice_no" in fields else 0
+        strong = {f for c, f in mapping.items() if normalise_header(rows[at][c]) not in _WEAK}
+        score += 5 if kind == "invoices" and "invoice_no" in strong else 0
         score += 5 if kind == "receipts" and {"amount", "debit", "balance"} & fields else 0
         score += 3 if kind == "clients" and {"client_code", "name"} <= fields else 0
         scores[kind] = score

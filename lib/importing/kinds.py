@@ -14,6 +14,7 @@ from typing import Any
 from lib.importing.columns import field as field_decl
 from lib.importing.layout import Layout, blank
 from lib.importing.rows import Bad, Columns, Context, Parsed, RowError, Skip
+from lib.parsing import parse_ledger_amount
 
 Builder = Callable[[int], dict[str, Any]]
 
@@ -76,8 +77,9 @@ def invoices(cols: Columns) -> Builder:
         cols.date("due_date"),
         cols.date("sent_date"),
     )
-    amount = cols.money("amount", currency)
-    before_tax, tax = cols.money("amount_before_tax", currency), cols.money("tax", currency)
+    amount = cols.money("amount", currency, parse_ledger_amount)  # Dr owed, Cr a credit
+    before_tax = cols.money("amount_before_tax", currency, parse_ledger_amount)
+    tax = cols.money("tax", currency, parse_ledger_amount)
     disputed, description = cols.boolean("disputed"), cols.text("description")
     channel, credits = cols.text("sent_channel"), cols.text("credits_invoice")
 

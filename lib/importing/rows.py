@@ -216,9 +216,11 @@ class Columns:
         order = self.ctx.orders.get(name, "DMY")
         return self.convert(name, lambda v: parse_date(v, order))
 
-    def money(self, name: str, currencies: list[str | None]) -> list[int | None]:
+    def money(
+        self, name: str, currencies: list[str | None], parse: Callable[..., Any] = parse_amount
+    ) -> list[int | None]:
         safe = [c or "USD" for c in currencies]  # a row without currency has failed already
-        return self.convert(name, parse_amount, safe)
+        return self.convert(name, parse, safe)
 
     def integer(self, name: str) -> list[int | None]:
         return self.convert(name, parse_int)

@@ -7,7 +7,7 @@ dates as ISO ``YYYY-MM-DD`` text. The importer calls these about a million times
 common cell types are tested first and the regexes are compiled once.
 """
 
-from lib.parsing.amounts import parse_amount
+from lib.parsing.amounts import parse_amount, parse_ledger_amount
 from lib.parsing.cells import parse_bool, parse_int, parse_text
 from lib.parsing.common import DATE_ORDERS, MAX_DIGITS, MAX_YEAR, MIN_YEAR, ParseError
 from lib.parsing.dates import infer_date_order, parse_date
@@ -23,5 +23,6 @@ __all__ = [
     "parse_bool",
     "parse_date",
     "parse_int",
+    "parse_ledger_amount",
     "parse_text",
 ]

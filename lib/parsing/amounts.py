@@ -77,6 +77,24 @@ def parse_amount(value: object, currency: str) -> int | None:
     raise ParseError(f"not an amount: {_shown(value)}")
 
 
+def parse_ledger_amount(value: object, currency: str) -> int | None:
+    """Read a cell of a customer's account (an invoice ledger, Tally's outstandings) as
+    :func:`parse_amount` does, except for Dr and Cr marks, which take their bookkeeping sense
+    there: ``1,18,000.00 Dr`` is owed by the customer (positive), ``5,000 Cr`` is a credit to
+    them (negative). On a bank statement the same marks mean money out and money in."""
+    amount = parse_amount(value, currency)
+    if amount and value.__class__ is str and _LEDGER_MARK.search(_folded(value)):
+        return -amount
+    return amount
+
+
+def _folded(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+_LEDGER_MARK = re.compile(r"(?<=[\d\s.)])(?:cr|dr|c|d)\.?\s*$", re.I)
+
+
 def _float_amount(x: float, cur: _Cur) -> int:
     scaled = x * cur[1]
     if not abs(scaled) < _FLOAT_LIMIT:
