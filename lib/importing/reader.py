@@ -1,7 +1,8 @@
 """Reading an uploaded file into rows of cells, whatever Excel or CSV dialect it is.
 
 Workbooks (.xlsx, .xlsm, .xls, .ods) are read with python-calamine, which is about ten times
-faster than openpyxl. Text files are decoded as UTF-8 (with or without BOM), UTF-16 with BOM,
+faster than openpyxl; an "Excel" download that is really a web page or Excel 2003 XML is read
+by :mod:`lib.importing.markup`. Text files are decoded as UTF-8 (with or without BOM), UTF-16 with BOM,
 or CP932 / Shift_JIS, detected rather than asked, and split on the delimiter that gives the
 most consistent columns.
 """
@@ -10,12 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from python_calamine import CalamineSheet, CalamineWorkbook
+from python_calamine import CalamineWorkbook
+
+from lib.importing.markup import markup_kind, read_html, read_spreadsheetml
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_UNZIPPED = 1024 * 1024 * 1024  # a workbook that inflates beyond this is a zip bomb
@@ -28,6 +33,8 @@ _WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 _DELIMITERS = (",", "\t", ";", "|")
 # Excel's "Encrypt with Password" wraps the workbook in an OLE2 file with this stream.
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]{2,40})""", re.I)
+T = TypeVar("T")
 HEADER_SCAN = 30  # a header row is looked for among a sheet's first thirty rows
 Recognise = Callable[[list[list[object]]], bool]
 
@@ -68,6 +75,9 @@ def read_sheet(
         )
     if data.startswith(WORKBOOK_MAGIC):
         return _read_workbook(data, file_name, sheet, recognise)
+    markup = markup_kind(data)
+    if markup:
+        return _read_markup(data, file_name, markup, sheet, recognise)
     if lower.endswith(_WORKBOOK_EXT):
         raise FileError(f"{file_name}: not a valid Excel workbook (is it damaged or renamed?)")
     return _read_text(data, file_name)
@@ -111,7 +121,14 @@ def _read_workbook(
         visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")]
         if sheet is not None and sheet not in names:
             raise FileError(f"{file_name}: no sheet named {sheet!r}; sheets: {', '.join(names)}")
-        chosen, table = _pick_sheet(book, sheet, visible or names, recognise)
+        chosen, table = pick_sheet(
+            visible or names,
+            book.get_sheet_by_name,
+            lambda t: t.height == 0,
+            lambda t: t.to_python(skip_empty_area=False, nrows=HEADER_SCAN),
+            sheet,
+            recognise,
+        )
         _check_size(
             max(table.height, table.total_height), max(table.width, table.total_width), file_name
         )
@@ -132,25 +149,67 @@ def _read_workbook(
     return Sheet(chosen, rows, names)
 
 
-def _pick_sheet(
-    book: CalamineWorkbook, wanted: str | None, names: list[str], recognise: Recognise | None
-) -> tuple[str, CalamineSheet]:
-    # Loading a sheet parses all of it, so each sheet is loaded at most once.
+def pick_sheet(
+    names: list[str],
+    load: Callable[[str], T],
+    empty: Callable[[T], bool],
+    head: Callable[[T], list[list[object]]],
+    wanted: str | None,
+    recognise: Recognise | None,
+) -> tuple[str, T]:
+    """The sheet to read: ``wanted`` when named, else the first that is not ``empty`` and
+    whose ``head`` (its first rows) ``recognise`` accepts, else the first that is not empty.
+    Loading a workbook's sheet parses all of it, so each is loaded at most once."""
     if wanted:
-        return wanted, book.get_sheet_by_name(wanted)
+        return wanted, load(wanted)
     if not names:
         raise FileError("the workbook has no sheets")
     first = None
     for name in names:
-        table = book.get_sheet_by_name(name)
-        if table.height == 0:
+        table = load(name)
+        if empty(table):
             continue
-        if recognise is None or len(names) == 1:
-            return name, table
-        if recognise(table.to_python(skip_empty_area=False, nrows=HEADER_SCAN)):
+        if recognise is None or len(names) == 1 or recognise(head(table)):
             return name, table
         first = first or (name, table)
-    return first or (names[0], book.get_sheet_by_name(names[0]))
+    return first or (names[0], load(names[0]))
+
+
+def _read_markup(
+    data: bytes, file_name: str, kind: str, sheet: str | None, recognise: Recognise | None
+) -> Sheet:
+    # A web page has one sheet, all its tables; an XML Spreadsheet has named worksheets.
+    label = "web page" if kind == "html" else "XML Spreadsheet (Excel 2003)"
+    try:
+        if kind == "html":
+            tables = [("", read_html(_decode_page(data, file_name)))]
+        else:
+            tables = read_spreadsheetml(data)
+    except FileError:
+        raise
+    except Exception as exc:  # the parsers' own errors on a damaged file: say so, in one line
+        raise FileError(f"{file_name}: not a readable {label} ({_short(exc)})") from None
+    names, by_name = [n for n, _ in tables], dict(tables)
+    if kind == "html":
+        sheet = None  # a page has no sheets to choose from
+    elif sheet is not None and sheet not in by_name:
+        raise FileError(f"{file_name}: no sheet named {sheet!r}; sheets: {', '.join(names)}")
+    chosen, rows = pick_sheet(
+        names, by_name.__getitem__, lambda r: not r, lambda r: r[:HEADER_SCAN], sheet, recognise
+    )
+    _check_size(len(rows), max(map(len, rows), default=0), file_name)
+    return Sheet(chosen, [_trim(r) for r in rows], names if kind != "html" else [])
+
+
+def _decode_page(data: bytes, file_name: str) -> str:
+    # The page's own charset first (a Latin-1 page is neither UTF-8 nor Shift_JIS).
+    named = _CHARSET.search(data[:4096])
+    if named:
+        try:
+            return data.decode(named.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data, file_name)[0]
 
 
 def _trim(row: list[object]) -> list[object]:
