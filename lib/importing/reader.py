@@ -2,9 +2,9 @@
 
 Workbooks (.xlsx, .xlsm, .xls, .ods) are read with python-calamine, which is about ten times
 faster than openpyxl; an "Excel" download that is really a web page or Excel 2003 XML is read
-by :mod:`lib.importing.markup`. Text files are decoded as UTF-8 (with or without BOM), UTF-16 with BOM,
-or CP932 / Shift_JIS, detected rather than asked, and split on the delimiter that gives the
-most consistent columns.
+by :mod:`lib.importing.markup`. Text files are decoded as UTF-8 (with or without BOM), UTF-16
+with BOM, or CP932 / Shift_JIS, detected rather than asked, and split on the delimiter that
+gives the most consistent columns.
 """
 
 from __future__ import annotations
