@@ -737,8 +737,28 @@ def test_tally_outstandings_with_dr_and_cr_marks(db, collector):
     assert result.imported == 2
     assert [(e.row, e.column) for e in result.rejected] == [(7, "Pending Amount")]
     assert "credit note" in result.rejected[0].reason
+    assert any("read from Pending Amount" in w for w in result.warnings)
     rows = db.execute("SELECT invoice_no, amount, due_date FROM invoices ORDER BY id").fetchall()
     assert [tuple(r) for r in rows] == [
         ("SSI/25-26/0412", 11_800_000, "2025-10-31"),
         ("SSI/25-26/0533", 5_900_000, "2025-12-15"),
     ]
+
+
+def test_tally_opening_amount_is_the_bill_and_needs_no_warning(db, collector):
+    # With both columns, the Opening Amount is the bill as raised; Pending Amount is left over.
+    data = xlsx_bytes(
+        [
+            ["Bills Receivable"],
+            ["Date", "Ref. No.", "Party's Name", "Opening Amount", "Pending Amount", "Due on"],
+            ["1-Oct-25", "SSI/25-26/0412", "Alpha Foods", "1,18,000.00 Dr", "18,000.00 Dr",
+             "31-Oct-25"],
+        ]
+    )  # fmt: skip
+    db["clients"].insert({"client_code": "ALPHA", "name": "Alpha Foods", "currency": "INR",
+                          "language": "en", "created_at": "2025-01-01T00:00:00Z",
+                          "updated_at": "2025-01-01T00:00:00Z"})  # fmt: skip
+    result = invoices(db, collector, data, "bills.xlsx", currency="INR")
+    assert result.imported == 1
+    assert not any("Pending Amount" in w for w in result.warnings)
+    assert db.execute("SELECT amount FROM invoices").fetchone()[0] == 11_800_000

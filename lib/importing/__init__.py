@@ -382,6 +382,7 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
     )
     if options.kind == "receipts" and not options.account and found.account:
         warnings.append(f"account {found.account} read from the statement's title rows")
+    warnings += _pending_amounts(found, options.kind)
     currency = _statement_currency(found, options, warnings)
     clients = {}
     if options.kind == "invoices":
@@ -398,6 +399,22 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
         clients,
     )
     return ctx, warnings
+
+
+def _pending_amounts(found: Inspection, kind: str) -> list[str]:
+    # Tally's Bills Receivable without its Opening Amount column gives only what is left on
+    # each bill: a part-paid bill then goes in smaller than it was raised, and the collector
+    # should know before the ledger is trusted for aging by amount.
+    column = next((c for c, f in found.mapping.items() if f == "amount"), None)
+    if kind != "invoices" or column is None or column >= len(found.headers):
+        return []
+    if normalise_header(found.headers[column]) != "pendingamount":
+        return []
+    return [
+        f"amounts are read from {found.headers[column]}: each bill goes in at what is still "
+        "pending on it, not at its full amount. To keep full amounts, include the Opening "
+        "Amount column in the report and import it again"
+    ]
 
 
 def _statement_currency(
