@@ -29,6 +29,14 @@ def plain(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text))
 
 
+def sentence(text: object) -> str:
+    """A message from lib (written as a clause, for the CLI's JSON too) shown as a sentence:
+    capital first letter, a full stop, and Markdown kept as text like :func:`plain`."""
+    words = str(text).strip()
+    words = words[:1].upper() + words[1:]
+    return plain(words if words.endswith((".", "!", "?", "。")) else words + ".")
+
+
 def money(minor: int | None, currency: str) -> str:
     """Display text for an amount in minor units; empty for None."""
     return "" if minor is None else format_money(int(minor), currency)

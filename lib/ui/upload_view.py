@@ -60,7 +60,7 @@ def show_result(result: ImportResult, name: str) -> None:
     if result.skipped_other:
         st.caption(f"Also {_left_out(result.skipped_other)}.")
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(fmt.sentence(warning))
     _rejects(result, name, key="done")
 
 
@@ -178,7 +178,7 @@ def _dry_run(me: Actor, data: bytes, name: str, options: ImportOptions) -> bool:
         parts.append(_left_out(check.skipped_other))
     (st.warning if check.rejected else st.success)("Check: " + " · ".join(parts) + ".")
     for warning in check.warnings:
-        st.caption(warning)
+        st.caption(fmt.sentence(warning))
     if check.rejected:
         with st.expander(f"Rows with problems ({len(check.rejected):,})"):
             _rejects(check, name, key="check")
