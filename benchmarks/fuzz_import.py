@@ -52,8 +52,46 @@ def seed_workbook(rng: random.Random) -> bytes:
     return buffer.getvalue()
 
 
+TAGS = ["<tr>", "</tr>", "<td>", "</td>", "<td colspan=99999>", "<table>", "</table>",
+        "<Row>", "</Row>", "<Cell ss:Index=\"16385\">", "<Data ss:Type=\"Number\">", "&#0;",
+        "&amp;", "<!--", "]]>", "<th rowspan=3>"]  # fmt: skip
+
+
+def markup_page(rng: random.Random) -> bytes:
+    """A bank's "Excel" download that is a web page or Excel 2003 XML, then mangled."""
+    cells = [HEADER] + [
+        ["".join(rng.choice(CHARS) for _ in range(6)) for _ in HEADER]
+        for _ in range(rng.randint(1, 30))
+    ]
+    if rng.random() < 0.5:
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells)
+        page = f"<html><head><meta charset=utf-8></head><body><table>{body}</table></body></html>"
+    else:
+        body = "".join(
+            "<Row>"
+            + "".join(f'<Cell><Data ss:Type="String">{c}</Data></Cell>' for c in row)
+            + "</Row>"
+            for row in cells
+        )
+        page = (
+            '<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?>'
+            '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+            f'<Worksheet ss:Name="S"><Table>{body}</Table></Worksheet></Workbook>'
+        )
+    for _ in range(rng.randint(0, 8)):
+        at = rng.randrange(len(page))
+        page = page[:at] + rng.choice(TAGS) + page[at:]
+    data = page.encode(rng.choice(["utf-8", "cp932"]), errors="ignore")
+    if rng.random() < 0.3:
+        data = data[: rng.randint(1, len(data))]
+    return data
+
+
 def case(rng: random.Random, template: bytes) -> tuple[str, bytes, str]:
-    family = rng.choice(["bytes", "truncated", "flipped", "csv-junk", "encodings"])
+    family = rng.choice(["bytes", "truncated", "flipped", "csv-junk", "encodings", "markup"])
+    if family == "markup":
+        return family, markup_page(rng), "statement.xls"
     if family == "bytes":
         return family, rng.randbytes(rng.randint(0, 4096)), rng.choice(["f.xlsx", "f.csv", "f"])
     if family == "truncated":
