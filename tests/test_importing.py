@@ -762,3 +762,48 @@ def test_tally_opening_amount_is_the_bill_and_needs_no_warning(db, collector):
     assert result.imported == 1
     assert not any("Pending Amount" in w for w in result.warnings)
     assert db.execute("SELECT amount FROM invoices").fetchone()[0] == 11_800_000
+
+
+def _client(db, code: str, name: str, currency: str, terms: int | None = None) -> None:
+    db["clients"].insert({"client_code": code, "name": name, "currency": currency,
+                          "terms_days": terms, "language": "en",
+                          "created_at": "2025-01-01T00:00:00Z",
+                          "updated_at": "2025-01-01T00:00:00Z"})  # fmt: skip
+
+
+def test_a_ledger_naming_known_parties_takes_their_currency_and_terms(db, collector):
+    # Tally names the party and gives neither code nor currency: the client master has both.
+    _client(db, "JN01", "Jai Nair Retail & Co", "INR", terms=45)
+    data = xlsx_bytes(
+        [
+            ["Date", "Ref. No.", "Party's Name", "Pending Amount", "Due on"],
+            ["1-Oct-25", "SSI/0412", "JAI NAIR RETAIL & CO", "1,18,000.00 Dr", "31-Oct-25"],
+            ["2-Oct-25", "SSI/0413", "Jai Nair Retail & Co", "2,000.00 Dr", None],
+        ]
+    )
+    result = invoices(db, collector, data, "bills.xlsx")
+    assert (result.imported, result.rejected) == (2, [])
+    rows = db.execute(
+        "SELECT i.invoice_no, c.client_code, i.currency, i.amount, i.due_date"
+        " FROM invoices i JOIN clients c ON c.id = i.client_id ORDER BY i.id"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("SSI/0412", "JN01", "INR", 11_800_000, "2025-10-31"),
+        ("SSI/0413", "JN01", "INR", 200_000, "2025-11-16"),  # 45 days' terms
+    ]
+
+
+def test_a_name_two_clients_share_fits_neither(db, collector):
+    _client(db, "AF01", "Alpha Foods", "INR")
+    _client(db, "AF02", "Alpha Foods", "JPY")
+    data = xlsx_bytes(
+        [
+            ["Invoice No", "Customer", "Invoice Date", "Due Date", "Amount", "Currency"],
+            ["A-1", "Alpha Foods", "2025-10-01", "2025-10-31", 5000, "JPY"],
+        ]
+    )
+    result = invoices(db, collector, data, "ledger.xlsx")
+    assert result.imported == 0
+    assert [(e.row, e.column) for e in result.rejected] == [(2, "Customer")]
+    assert "name of two clients" in result.rejected[0].reason
+    assert db["invoices"].count == 0

@@ -384,12 +384,14 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
         warnings.append(f"account {found.account} read from the statement's title rows")
     warnings += _pending_amounts(found, options.kind)
     currency = _statement_currency(found, options, warnings)
-    clients = {}
+    clients: dict[str, ClientInfo] = {}
+    names: dict[str, ClientInfo | None] = {}
     if options.kind == "invoices":
-        clients = {
-            r["client_code"]: ClientInfo(r["id"], r["currency"], r["terms_days"])
-            for r in db.query("SELECT id, client_code, currency, terms_days FROM clients")
-        }
+        for r in db.query("SELECT id, client_code, name, currency, terms_days FROM clients"):
+            info = ClientInfo(r["id"], r["currency"], r["terms_days"])
+            clients[r["client_code"]] = info
+            name = r["name"].casefold()
+            names[name] = None if name in names else info
     ctx = Context(
         options.kind,
         currency,
@@ -397,6 +399,7 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
         options.account or found.account or "",
         orders,
         clients,
+        names,
     )
     return ctx, warnings
 

@@ -70,7 +70,11 @@ def clients(cols: Columns) -> Builder:
 def invoices(cols: Columns) -> Builder:
     """Invoice ledger rows → records with int minor-unit amounts and ISO dates."""
     number, code, name = cols.text("invoice_no"), cols.text("client_code"), cols.text("client_name")
-    known = [cols.ctx.clients.get(c) if c else None for c in code]
+    by_code, by_name = cols.ctx.clients, cols.ctx.client_names
+    known = [
+        by_code.get(c) if c else by_name.get(n.casefold()) if n else None
+        for c, n in zip(code, name, strict=True)
+    ]
     currency = cols.currency([k.currency if k else None for k in known])
     invoice_date, due, sent = (
         cols.date("invoice_date"),

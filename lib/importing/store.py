@@ -188,18 +188,22 @@ def resolve_invoice_clients(
 ) -> list[dict]:
     """Give each record a client_id, creating clients the master does not have yet."""
     require(actor, "import")
-    names = {r["name"].casefold(): r for r in db.query("SELECT id, client_code, name FROM clients")}
+    names: dict[str, dict | None] = {}
+    for row in db.query("SELECT id, client_code, name FROM clients"):
+        key = row["name"].casefold()
+        names[key] = None if key in names else row  # a name two clients share fits neither
     kept = []
     for rec in records:
         if not rec["client_code"]:
-            match = names.get(rec["client_name"].casefold())
+            key = rec["client_name"].casefold()
+            match = names.get(key)
             if match is None:
+                where = "the name of two clients" if key in names else "not in the client master"
                 out.errors.append(
                     RowError(
                         rec["source_row"],
-                        "Client code",
-                        f"client {rec['client_name']!r} is not in the client "
-                        "master; add a client code column",
+                        "client_name",  # the file's own header for it, by name_store_errors
+                        f"client {rec['client_name']!r} is {where}; add a client code column",
                     )
                 )
                 continue
