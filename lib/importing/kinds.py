@@ -138,8 +138,9 @@ def _credit_note(
 ) -> dict[str, Any]:
     # A negative line is a credit note (赤伝, GST credit note): it lowers the invoice it names.
     if not credits:
-        raise Bad("amount", "a negative amount is a credit note: map the column naming the "
-                  "invoice it credits (e.g. 'Against invoice')")  # fmt: skip
+        raise Bad("amount", "a negative amount (or Cr) is a credit, not an invoice: a credit "
+                  "note needs a column naming the invoice it credits (e.g. 'Against invoice'); "
+                  "an advance comes in as a receipt, with the bank statement")  # fmt: skip
     total = -amount if amount is not None else -(before_tax or 0) - (tax or 0)
     return {"invoice_no": number, "credits_invoice": credits, "client_code": code,
             "client_name": name, "invoice_date": on, "currency": currency,
