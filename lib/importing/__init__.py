@@ -385,13 +385,12 @@ def _context(db: Database, found: Inspection, options: ImportOptions) -> tuple[C
     warnings += _pending_amounts(found, options.kind)
     currency = _statement_currency(found, options, warnings)
     clients: dict[str, ClientInfo] = {}
-    names: dict[str, ClientInfo | None] = {}
+    names: dict[str, str | None] = {}
     if options.kind == "invoices":
         for r in db.query("SELECT id, client_code, name, currency, terms_days FROM clients"):
-            info = ClientInfo(r["id"], r["currency"], r["terms_days"])
-            clients[r["client_code"]] = info
+            clients[r["client_code"]] = ClientInfo(r["id"], r["currency"], r["terms_days"])
             name = r["name"].casefold()
-            names[name] = None if name in names else info
+            names[name] = None if name in names else r["client_code"]
     ctx = Context(
         options.kind,
         currency,
@@ -408,13 +407,12 @@ def _pending_amounts(found: Inspection, kind: str) -> list[str]:
     # Tally's Bills Receivable without its Opening Amount column gives only what is left on
     # each bill: a part-paid bill then goes in smaller than it was raised, and the collector
     # should know before the ledger is trusted for aging by amount.
-    column = next((c for c, f in found.mapping.items() if f == "amount"), None)
-    if kind != "invoices" or column is None or column >= len(found.headers):
-        return []
-    if normalise_header(found.headers[column]) != "pendingamount":
+    column = next((c for c, f in found.mapping.items() if f == "amount"), len(found.headers))
+    header = found.headers[column] if column < len(found.headers) else ""
+    if kind != "invoices" or normalise_header(header) != "pendingamount":
         return []
     return [
-        f"amounts are read from {found.headers[column]}: each bill goes in at what is still "
+        f"amounts are read from {header}: each bill goes in at what is still "
         "pending on it, not at its full amount. To keep full amounts, include the Opening "
         "Amount column in the report and import it again"
     ]

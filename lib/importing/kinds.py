@@ -70,11 +70,9 @@ def clients(cols: Columns) -> Builder:
 def invoices(cols: Columns) -> Builder:
     """Invoice ledger rows → records with int minor-unit amounts and ISO dates."""
     number, code, name = cols.text("invoice_no"), cols.text("client_code"), cols.text("client_name")
-    by_code, by_name = cols.ctx.clients, cols.ctx.client_names
-    known = [
-        by_code.get(c) if c else by_name.get(n.casefold()) if n else None
-        for c, n in zip(code, name, strict=True)
-    ]
+    by_name = cols.ctx.client_names  # a row that names the party without a code (Tally)
+    code = [c or by_name.get(n.casefold()) if n else c for c, n in zip(code, name, strict=True)]
+    known = [cols.ctx.clients.get(c) if c else None for c in code]
     currency = cols.currency([k.currency if k else None for k in known])
     invoice_date, due, sent = (
         cols.date("invoice_date"),
@@ -101,6 +99,8 @@ def invoices(cols: Columns) -> Builder:
         if (amount[i] if amount[i] is not None else before_tax[i] or 0) < 0:
             return _credit_note(number[i], credits[i], code[i], name[i], invoice_date[i],
                                 currency[i], amount[i], before_tax[i], tax[i])  # fmt: skip
+        if code[i] is None:
+            raise Bad("client_name", _unknown_name(name[i], by_name))
         due_date = due[i] or _due_from_terms(invoice_date[i], known[i])
         if due_date < invoice_date[i]:
             raise Bad(
@@ -145,6 +145,11 @@ def _credit_note(
     return {"invoice_no": number, "credits_invoice": credits, "client_code": code,
             "client_name": name, "invoice_date": on, "currency": currency,
             "amount": total}  # fmt: skip
+
+
+def _unknown_name(name: str, by_name: dict[str, str | None]) -> str:
+    where = "the name of two clients" if name.casefold() in by_name else "not in the client master"
+    return f"client {name!r} is {where}; add a client code column"
 
 
 def _due_from_terms(invoice_date: str, known: Any) -> str:

@@ -70,9 +70,9 @@ class Context:
     account: str = ""
     orders: dict[str, str] = field(default_factory=dict)
     clients: dict[str, ClientInfo] = field(default_factory=dict)
-    # By casefolded name, for ledgers that name the party but give no code (Tally); None
-    # where two clients share a name, so that neither lends the row its currency or terms.
-    client_names: dict[str, ClientInfo | None] = field(default_factory=dict)
+    # Client code by casefolded name, for ledgers that name the party but give no code
+    # (Tally); None where two clients share a name, so that the row fits neither.
+    client_names: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass

@@ -184,40 +184,19 @@ INVOICE_INSERT = (
 
 
 def resolve_invoice_clients(
-    db: Database, actor: Actor, records: list[dict], import_id: int, now: str, out: Outcome
+    db: Database, actor: Actor, records: list[dict], import_id: int, now: str
 ) -> list[dict]:
     """Give each record a client_id, creating clients the master does not have yet."""
     require(actor, "import")
-    names: dict[str, dict | None] = {}
-    for row in db.query("SELECT id, client_code, name FROM clients"):
-        key = row["name"].casefold()
-        names[key] = None if key in names else row  # a name two clients share fits neither
-    kept = []
-    for rec in records:
-        if not rec["client_code"]:
-            key = rec["client_name"].casefold()
-            match = names.get(key)
-            if match is None:
-                where = "the name of two clients" if key in names else "not in the client master"
-                out.errors.append(
-                    RowError(
-                        rec["source_row"],
-                        "client_name",  # the file's own header for it, by name_store_errors
-                        f"client {rec['client_name']!r} is {where}; add a client code column",
-                    )
-                )
-                continue
-            rec["client_code"] = match["client_code"]
-        kept.append(rec)
-    codes = {r["client_code"] for r in kept}
+    codes = {r["client_code"] for r in records}  # a row naming only its party has its code
     existing = lookup(db, "clients", "client_code", codes, "id, client_code")
     _create_clients(
-        db, actor, [r for r in kept if r["client_code"] not in existing], import_id, now
+        db, actor, [r for r in records if r["client_code"] not in existing], import_id, now
     )
     existing.update(lookup(db, "clients", "client_code", codes - set(existing), "id, client_code"))
-    for rec in kept:
+    for rec in records:
         rec["client_id"] = existing[rec["client_code"]]["id"]
-    return kept
+    return records
 
 
 def _create_clients(
@@ -260,7 +239,7 @@ def store_invoices(
     require(actor, "import")
     out = Outcome()
     records = first_occurrences(records, "invoice_no", out, "invoice number")
-    records = resolve_invoice_clients(db, actor, records, import_id, now, out)
+    records = resolve_invoice_clients(db, actor, records, import_id, now)
     existing = {}
     if db.execute("SELECT 1 FROM invoices LIMIT 1").fetchone():  # a first load skips lookups
         existing = lookup(db, "invoices", "invoice_no", [r["invoice_no"] for r in records])
