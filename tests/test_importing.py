@@ -807,3 +807,16 @@ def test_a_name_two_clients_share_fits_neither(db, collector):
     assert [(e.row, e.column) for e in result.rejected] == [(2, "Customer")]
     assert "name of two clients" in result.rejected[0].reason
     assert db["invoices"].count == 0
+
+
+def test_an_unknown_party_is_named_as_the_reason_not_the_currency_it_would_give(db, collector):
+    _client(db, "JN01", "Jai Nair Retail & Co", "INR")
+    data = xlsx_bytes(
+        [
+            ["Date", "Ref. No.", "Party's Name", "Pending Amount", "Due on"],
+            ["1-Oct-25", "SSI/0412", "Unknown Traders LLP", "12,000.00 Dr", "31-Oct-25"],
+        ]
+    )
+    result = invoices(db, collector, data, "bills.xlsx")
+    assert [(e.row, e.column) for e in result.rejected] == [(2, "Party's Name")]
+    assert "not in the client master" in result.rejected[0].reason

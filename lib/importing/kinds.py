@@ -90,17 +90,18 @@ def invoices(cols: Columns) -> Builder:
             raise Bad("invoice_no", "missing invoice number")
         if code[i] is None and name[i] is None:
             raise Bad("client_code", "missing client code and client name")
+        credit = (amount[i] if amount[i] is not None else before_tax[i] or 0) < 0
+        if code[i] is None and not credit:  # said first: the client would also give a currency
+            raise Bad("client_name", _unknown_name(name[i], by_name))
         if currency[i] is None:
             raise Bad(
                 "currency", "no currency: add a Currency column or choose the file's currency"
             )
         if invoice_date[i] is None:
             raise Bad("invoice_date", "missing invoice date")
-        if (amount[i] if amount[i] is not None else before_tax[i] or 0) < 0:
+        if credit:
             return _credit_note(number[i], credits[i], code[i], name[i], invoice_date[i],
                                 currency[i], amount[i], before_tax[i], tax[i])  # fmt: skip
-        if code[i] is None:
-            raise Bad("client_name", _unknown_name(name[i], by_name))
         due_date = due[i] or _due_from_terms(invoice_date[i], known[i])
         if due_date < invoice_date[i]:
             raise Bad(
